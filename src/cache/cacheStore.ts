@@ -1,0 +1,55 @@
+import { hmac, sha256 } from "@noble/hashes/webcrypto.js";
+import { joinPath } from "../config/configFilePath.ts";
+import { readFileBytes } from "../files/readFileBytes.ts";
+import { type CacheKeys, deriveCacheKeys } from "./cacheKeys.ts";
+import { machineIdentity } from "./machineIdentity.ts";
+import { openEntry, sealEntry } from "./sealedEntry.ts";
+
+/** An open cache folder: its path and the keys derived from its machine secret. */
+export interface CacheStore {
+  readonly folder: string;
+  readonly keys: CacheKeys;
+}
+
+export const MACHINE_SECRET_FILE = "machine-secret";
+export const ENTRY_SUFFIX = ".entry";
+
+/** Opens an existing cache for reading; undefined when there is no machine secret yet (so nothing to read). */
+export async function openCacheStore(folder: string): Promise<CacheStore | undefined> {
+  const secret = readFileBytes(joinPath(folder, MACHINE_SECRET_FILE));
+  if (secret === undefined || secret.length !== 32) return undefined;
+  return { folder, keys: await deriveCacheKeys(secret, machineIdentity()) };
+}
+
+/** Opens the cache for writing: makes the folder (0700) and the machine secret (0600) when missing. */
+export async function prepareCacheStore(folder: string): Promise<CacheStore> {
+  const { ensurePrivateFolder, ensureMachineSecret } = await import("./privateFiles.ts");
+  ensurePrivateFolder(folder);
+  const secret = ensureMachineSecret(joinPath(folder, MACHINE_SECRET_FILE));
+  return { folder, keys: await deriveCacheKeys(secret, machineIdentity()) };
+}
+
+/** The decrypted entry for `identity`, or undefined when absent, unreadable, tampered with or foreign. */
+export async function readEntry(store: CacheStore, identity: string): Promise<Uint8Array | undefined> {
+  const sealed = readFileBytes(await entryPath(store, identity));
+  if (sealed === undefined) return undefined;
+  return openEntry(store.keys.sealKey, identity, sealed);
+}
+
+export async function writeEntry(store: CacheStore, identity: string, plaintext: Uint8Array): Promise<void> {
+  const sealed = await sealEntry(store.keys.sealKey, identity, plaintext);
+  const { writeFileAtomically } = await import("./writeFileAtomically.ts");
+  writeFileAtomically(await entryPath(store, identity), sealed);
+}
+
+/** File names are keyed hashes: they reveal neither the profile nor the role. */
+async function entryPath(store: CacheStore, identity: string): Promise<string> {
+  const mac = await hmac(sha256, store.keys.nameKey, new TextEncoder().encode(identity));
+  return joinPath(store.folder, `${toHex(mac.subarray(0, 20))}${ENTRY_SUFFIX}`);
+}
+
+function toHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}

@@ -1,0 +1,152 @@
+import { UserError } from "../userError.ts";
+import { closeNames } from "./closeNames.ts";
+import type { ConfigFile, Settings } from "./readConfigFile.ts";
+import type { RoleProfile, SourceProfile, StsTarget } from "./roleProfile.ts";
+import {
+  checkEndpointUrl,
+  checkExternalId,
+  checkMfaSerial,
+  checkRegion,
+  checkRoleArn,
+  checkRoleSessionName,
+  checkStsRegionalEndpoints,
+  parseDurationSeconds,
+} from "./settingChecks.ts";
+
+const DEFAULT_DURATION_SECONDS = 3600;
+const DEFAULT_REGION = "us-east-1";
+
+/** Turns one profile of the config file into a validated RoleProfile, or throws the one line to fix. */
+export function resolveRoleProfile(
+  config: ConfigFile,
+  profileName: string,
+  env: Record<string, string | undefined>,
+): RoleProfile {
+  const settings = config.profiles.get(profileName);
+  if (settings === undefined) throw new UserError(missingProfileMessage(config, profileName));
+  const where = new Where(config.path, profileName);
+
+  for (const plainKey of ["role_arn", "source_profile"]) {
+    if (settings[plainKey] !== undefined) {
+      throw where.error(
+        plainKey,
+        `is set, so the AWS tools would assume the role themselves and never run credential_process: rename it to vegas_${plainKey}`,
+      );
+    }
+  }
+  const roleArn = where.required(settings, "vegas_role_arn", "the ARN of the role to assume");
+  where.check("vegas_role_arn", checkRoleArn(roleArn));
+  const sourceName = where.required(settings, "vegas_source_profile", "the profile whose credentials and MFA device assume the role");
+  if (sourceName === profileName) {
+    throw where.error("vegas_source_profile", `names this profile itself: point it at the profile that holds your long-term keys and mfa_serial`);
+  }
+  const source = resolveSourceProfile(config, sourceName, where);
+  const sourceSettings = config.profiles.get(sourceName) ?? {};
+
+  return {
+    name: profileName,
+    configFile: config.path,
+    roleArn,
+    durationSeconds: durationSeconds(settings, where),
+    roleSessionName: where.optional(settings, "role_session_name", checkRoleSessionName),
+    externalId: where.optional(settings, "external_id", checkExternalId),
+    sts: stsTarget(settings, sourceSettings, where, new Where(config.path, sourceName), env),
+    source,
+  };
+}
+
+function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere: Where): SourceProfile {
+  const settings = config.profiles.get(sourceName);
+  if (settings === undefined) {
+    const close = closeNames(sourceName, config.profiles.keys());
+    const hint = close.length > 0 ? ` (did you mean ${close.map((name) => `"${name}"`).join(", ")}?)` : "";
+    throw roleWhere.error(
+      "vegas_source_profile",
+      `names profile "${sourceName}", which is not in the file${hint}: add [${sectionName(sourceName)}] with mfa_serial there`,
+    );
+  }
+  const where = new Where(config.path, sourceName);
+  const mfaSerial = where.required(settings, "mfa_serial", "the ARN or serial number of your MFA device");
+  where.check("mfa_serial", checkMfaSerial(mfaSerial));
+  const yubikeySerial = where.optional(settings, "vegas_yubikey_serial", (value) =>
+    /^\d+$/.test(value) ? undefined : `"${value}" is not a YubiKey serial number (digits, as ykman list --serials shows)`,
+  );
+  return {
+    name: sourceName,
+    mfaSerial,
+    yubikeySerial,
+    yubikeyLabel: where.optional(settings, "vegas_yubikey_label", () => undefined) ?? mfaSerial,
+  };
+}
+
+function durationSeconds(settings: Settings, where: Where): number {
+  const value = settings.duration_seconds;
+  if (value === undefined || value === "") return DEFAULT_DURATION_SECONDS;
+  const parsed = parseDurationSeconds(value);
+  if (typeof parsed === "string") throw where.error("duration_seconds", parsed);
+  return parsed;
+}
+
+function stsTarget(
+  settings: Settings,
+  sourceSettings: Settings,
+  where: Where,
+  sourceWhere: Where,
+  env: Record<string, string | undefined>,
+): StsTarget {
+  const roleRegion = where.optional(settings, "region", checkRegion);
+  const sourceRegion = sourceWhere.optional(sourceSettings, "region", checkRegion);
+  const envRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  const region = roleRegion ?? sourceRegion ?? envRegion ?? DEFAULT_REGION;
+  const regionalEndpoints = where.optional(settings, "sts_regional_endpoints", checkStsRegionalEndpoints);
+  const endpoint =
+    where.optional(settings, "endpoint_url", checkEndpointUrl) ?? (env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined);
+  const noRegionConfigured = roleRegion === undefined && sourceRegion === undefined && envRegion === undefined;
+  return {
+    region,
+    endpoint,
+    useGlobalEndpoint: endpoint === undefined && (noRegionConfigured || regionalEndpoints === "legacy"),
+  };
+}
+
+function missingProfileMessage(config: ConfigFile, profileName: string): string {
+  const close = closeNames(profileName, config.profiles.keys());
+  const hint =
+    close.length > 0
+      ? `did you mean ${close.map((name) => `"${name}"`).join(", ")}?`
+      : `add a [${sectionName(profileName)}] section with vegas_role_arn and vegas_source_profile`;
+  return `profile "${profileName}" not found in ${config.path}: ${hint}`;
+}
+
+function sectionName(profileName: string): string {
+  return profileName === "default" ? "default" : `profile ${profileName}`;
+}
+
+/** Names the profile, key and file in every message, so the user knows exactly where to look. */
+class Where {
+  constructor(
+    private readonly file: string,
+    private readonly profile: string,
+  ) {}
+
+  error(key: string, problem: string): UserError {
+    return new UserError(`profile "${this.profile}" in ${this.file}: ${key} ${problem}`);
+  }
+
+  check(key: string, problem: string | undefined): void {
+    if (problem !== undefined) throw this.error(key, problem);
+  }
+
+  required(settings: Settings, key: string, what: string): string {
+    const value = settings[key];
+    if (value === undefined || value === "") throw this.error(key, `is missing: set it to ${what}`);
+    return value;
+  }
+
+  optional(settings: Settings, key: string, checkValue: (value: string) => string | undefined): string | undefined {
+    const value = settings[key];
+    if (value === undefined || value === "") return undefined;
+    this.check(key, checkValue(value));
+    return value;
+  }
+}

@@ -1,0 +1,48 @@
+/** What the user configured for one role profile, validated, with its source profile resolved. */
+export interface RoleProfile {
+  readonly name: string;
+  readonly configFile: string;
+  readonly roleArn: string;
+  readonly durationSeconds: number;
+  /** As configured; when absent a name is made up at fetch time (see defaultRoleSessionName). */
+  readonly roleSessionName: string | undefined;
+  readonly externalId: string | undefined;
+  readonly sts: StsTarget;
+  readonly source: SourceProfile;
+}
+
+/** The profile whose own credentials (found by the AWS SDK) call STS, and its MFA device. */
+export interface SourceProfile {
+  readonly name: string;
+  readonly mfaSerial: string;
+  readonly yubikeySerial: string | undefined;
+  readonly yubikeyLabel: string;
+}
+
+export interface StsTarget {
+  readonly region: string;
+  /** Explicit endpoint (profile `endpoint_url`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`), else undefined. */
+  readonly endpoint: string | undefined;
+  /** No region configured anywhere, or `sts_regional_endpoints = legacy`: use sts.amazonaws.com. */
+  readonly useGlobalEndpoint: boolean;
+}
+
+/**
+ * Everything that decides which credentials the profile gets, as one string: the cache keys entries by it,
+ * so changing any of these settings (or the endpoint environment) misses the cache.
+ */
+export function credentialIdentity(profile: RoleProfile): string {
+  return JSON.stringify([
+    "role-credentials",
+    profile.name,
+    profile.roleArn,
+    profile.source.name,
+    profile.source.mfaSerial,
+    profile.durationSeconds,
+    profile.roleSessionName ?? "",
+    profile.externalId ?? "",
+    profile.sts.region,
+    profile.sts.endpoint ?? "",
+    profile.sts.useGlobalEndpoint,
+  ]);
+}

@@ -1,0 +1,70 @@
+/**
+ * One check per setting: each returns undefined when the value is fine, else what is wrong and what to do
+ * (the caller adds the profile, key and file). Limits are STS's (AssumeRole API reference).
+ */
+
+const PARTITION = "(?:aws|aws-cn|aws-us-gov)";
+const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/(?:[\\x21-\\x2e\\x30-\\x7e]+/)*[\\w+=,.@-]{1,64}$`);
+const MFA_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:mfa/(?:[\\x21-\\x2e\\x30-\\x7e]+/)*[\\w+=,.@-]{1,128}$`);
+const HARDWARE_SERIAL = /^[A-Za-z0-9]{9,256}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
+
+export const MIN_DURATION_SECONDS = 900;
+export const MAX_DURATION_SECONDS = 43200;
+
+export function checkRoleArn(value: string): string | undefined {
+  if (ROLE_ARN.test(value)) return undefined;
+  if (/^arn:[^:]*:iam::\d{12}:user\//.test(value)) {
+    return `"${value}" is a user ARN, not a role ARN: set the ARN of the role to assume (arn:aws:iam::123456789012:role/Name)`;
+  }
+  return `"${value}" is not an IAM role ARN: expected arn:aws:iam::123456789012:role/Name (paths like role/team/Name and the aws-cn and aws-us-gov partitions are fine)`;
+}
+
+export function checkMfaSerial(value: string): string | undefined {
+  if (MFA_ARN.test(value) || HARDWARE_SERIAL.test(value)) return undefined;
+  return `"${value}" is not an MFA device: expected a virtual device ARN (arn:aws:iam::123456789012:mfa/Name) or a hardware token serial number (like GAHT12345678)`;
+}
+
+export function parseDurationSeconds(value: string): number | string {
+  if (!/^\d+$/.test(value)) return `"${value}" is not a whole number of seconds: use a value from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}`;
+  const seconds = Number(value);
+  if (seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
+    return `${value} is outside what STS allows: use a value from ${MIN_DURATION_SECONDS} (15 minutes) to ${MAX_DURATION_SECONDS} (12 hours)`;
+  }
+  return seconds;
+}
+
+export function checkRoleSessionName(value: string): string | undefined {
+  if (SESSION_NAME.test(value)) return undefined;
+  if (value.length < 2 || value.length > 64) return `"${value}" has ${value.length} characters: STS wants 2 to 64`;
+  return `"${value}" has characters STS refuses: use only letters, digits and + = , . @ _ -`;
+}
+
+export function checkExternalId(value: string): string | undefined {
+  if (EXTERNAL_ID.test(value)) return undefined;
+  if (value.length < 2 || value.length > 1224) return `external ID has ${value.length} characters: STS wants 2 to 1224`;
+  return "external ID has characters STS refuses: use only letters, digits and + = , . @ : / _ -";
+}
+
+export function checkRegion(value: string): string | undefined {
+  if (REGION.test(value)) return undefined;
+  return `"${value}" is not an AWS region name (like us-east-1 or eu-west-2)`;
+}
+
+export function checkEndpointUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL: expected something like https://sts.eu-west-1.amazonaws.com`;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `"${value}" must start with https:// (or http:// for a local endpoint)`;
+  return undefined;
+}
+
+export function checkStsRegionalEndpoints(value: string): string | undefined {
+  if (value === "regional" || value === "legacy") return undefined;
+  return `"${value}" is not valid: use regional or legacy`;
+}

@@ -1,0 +1,51 @@
+import type { TemporaryCredentials } from "./temporaryCredentials.ts";
+
+/** What one cache entry holds: the credentials and, for `cache` listings, where they came from. */
+export interface CachedEntry {
+  readonly kind: "role-credentials";
+  readonly profile: string;
+  readonly roleArn: string;
+  readonly sourceProfile: string;
+  readonly mfaSerial: string;
+  readonly fetchedAt: string;
+  readonly credentials: {
+    readonly AccessKeyId: string;
+    readonly SecretAccessKey: string;
+    readonly SessionToken: string;
+    readonly Expiration: string;
+  };
+}
+
+export type EntryOrigin = Omit<CachedEntry, "kind" | "fetchedAt" | "credentials">;
+
+export function encodeEntry(origin: EntryOrigin, credentials: TemporaryCredentials, now: Date): Uint8Array {
+  const entry: CachedEntry = {
+    kind: "role-credentials",
+    ...origin,
+    fetchedAt: now.toISOString(),
+    credentials: {
+      AccessKeyId: credentials.accessKeyId,
+      SecretAccessKey: credentials.secretAccessKey,
+      SessionToken: credentials.sessionToken,
+      Expiration: credentials.expiration.toISOString(),
+    },
+  };
+  return new TextEncoder().encode(JSON.stringify(entry));
+}
+
+/** The credentials of an entry, or undefined if it is not a well-formed role-credentials entry. */
+export function decodeEntry(bytes: Uint8Array): TemporaryCredentials | undefined {
+  let entry: Partial<CachedEntry>;
+  try {
+    entry = JSON.parse(new TextDecoder().decode(bytes)) as Partial<CachedEntry>;
+  } catch {
+    return undefined;
+  }
+  const credentials = entry?.credentials;
+  if (entry?.kind !== "role-credentials" || typeof credentials !== "object" || credentials === null) return undefined;
+  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials;
+  const expiration = new Date(typeof Expiration === "string" ? Expiration : Number.NaN);
+  if (![AccessKeyId, SecretAccessKey, SessionToken].every((value) => typeof value === "string" && value !== "")) return undefined;
+  if (Number.isNaN(expiration.getTime())) return undefined;
+  return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration };
+}

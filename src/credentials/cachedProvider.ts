@@ -1,0 +1,48 @@
+import { type CacheStore, openCacheStore, prepareCacheStore, readEntry, writeEntry } from "../cache/cacheStore.ts";
+import type { Reporter } from "../cli/reporter.ts";
+import { decodeEntry, type EntryOrigin, encodeEntry } from "./cachedEntry.ts";
+import { type CredentialsProvider, isFresh, type TemporaryCredentials } from "./temporaryCredentials.ts";
+
+export interface CacheSlot {
+  readonly folder: string;
+  /** Everything that decides the credentials (see credentialIdentity): the entry's key and associated data. */
+  readonly identity: string;
+  readonly origin: EntryOrigin;
+}
+
+/**
+ * Wraps a provider that fetches fresh credentials (and asks for an MFA code) with the encrypted cache:
+ * fresh cached credentials answer at once; otherwise fetch, store, answer.
+ */
+export function cachedProvider(slot: CacheSlot, fetchFresh: CredentialsProvider, reporter: Reporter, now = () => new Date()): CredentialsProvider {
+  return async () => {
+    const cached = await lookUp(slot, now());
+    if (cached !== undefined) {
+      reporter.verbose(`cache hit: credentials valid until ${cached.expiration.toISOString()}`);
+      return cached;
+    }
+    reporter.verbose("cache miss: fetching new credentials");
+    // Prepare (and check) the cache folder before asking for a code, so a bad folder never wastes one.
+    const store = await prepareCacheStore(slot.folder);
+    const fresh = await fetchFresh();
+    await save(store, slot, fresh, now(), reporter);
+    return fresh;
+  };
+}
+
+async function lookUp(slot: CacheSlot, at: Date): Promise<TemporaryCredentials | undefined> {
+  const store = await openCacheStore(slot.folder);
+  if (store === undefined) return undefined;
+  const plaintext = await readEntry(store, slot.identity);
+  const credentials = plaintext === undefined ? undefined : decodeEntry(plaintext);
+  return credentials !== undefined && isFresh(credentials, at) ? credentials : undefined;
+}
+
+async function save(store: CacheStore, slot: CacheSlot, credentials: TemporaryCredentials, at: Date, reporter: Reporter): Promise<void> {
+  try {
+    await writeEntry(store, slot.identity, encodeEntry(slot.origin, credentials, at));
+  } catch (error) {
+    // The credentials are good: hand them out, but say the next run will have to ask again.
+    reporter.warn(`could not save credentials in the cache (${(error as Error).message}): the next run will ask for a new MFA code`);
+  }
+}

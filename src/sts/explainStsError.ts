@@ -1,0 +1,73 @@
+import type { RoleProfile } from "../config/roleProfile.ts";
+import { UserError } from "../userError.ts";
+
+interface SdkError {
+  name?: string;
+  code?: string;
+  Code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  cause?: unknown;
+}
+
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ConnectionRefused", "FailedToOpenSocket", "TimeoutError", "RequestTimeout"]);
+
+/** Turns what the SDK threw into the one line a user can act on; unknown failures keep STS's own words. */
+export function explainStsError(error: unknown, profile: RoleProfile, action: string): Error {
+  if (error instanceof UserError) return error;
+  const sdkError = (error ?? {}) as SdkError;
+  const code = sdkError.name === "Error" || sdkError.name === undefined ? (sdkError.code ?? sdkError.Code ?? "") : sdkError.name;
+  const message = oneLine(sdkError.message ?? String(error));
+  const source = `source profile "${profile.source.name}"`;
+  const where = `profile "${profile.name}"`;
+
+  if (/MultiFactorAuthentication failed/i.test(message)) {
+    return new UserError(`${where}: STS rejected the MFA code for ${profile.source.mfaSerial} (wrong, expired, or already used once): wait for the next code and run the command again`);
+  }
+  if (code === "AccessDenied" || code === "AccessDeniedException") {
+    return new UserError(`${where}: ${source} may not assume ${profile.roleArn} (${message}): check the role's trust policy, vegas_role_arn, mfa_serial and external_id`);
+  }
+  if (code === "ValidationError" && /DurationSeconds exceeds/i.test(message)) {
+    return new UserError(`${where}: duration_seconds ${profile.durationSeconds} is above the role's maximum session duration: lower duration_seconds in ${profile.configFile} or raise the role's MaxSessionDuration`);
+  }
+  if (code === "InvalidClientTokenId") {
+    return new UserError(`${where}: the access key of ${source} is not valid (deleted, deactivated or mistyped): put a working key for that profile in your AWS credentials`);
+  }
+  if (code === "SignatureDoesNotMatch") {
+    return new UserError(`${where}: the secret access key of ${source} does not match its access key ID: fix aws_secret_access_key for that profile in your AWS credentials`);
+  }
+  if (code === "ExpiredToken" || code === "ExpiredTokenException") {
+    return new UserError(`${where}: the credentials of ${source} have expired: refresh them (for SSO: aws sso login --profile ${profile.source.name})`);
+  }
+  if (code === "CredentialsProviderError" || /Could not load credentials|could not be found|Unable to find/i.test(message) && sdkError.$metadata === undefined) {
+    return new UserError(`${where}: no credentials found for ${source}: add aws_access_key_id and aws_secret_access_key for [${profile.source.name}] to your AWS credentials file (${message})`);
+  }
+  if (["Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"].includes(code) || sdkError.$metadata?.httpStatusCode === 429) {
+    return new UserError(`${where}: STS is throttling requests (${message}): wait a minute and run the command again`);
+  }
+  if (code === "RegionDisabledException") {
+    return new UserError(`${where}: STS is not activated in region ${profile.sts.region} for this account: activate it in IAM account settings or set region to another one`);
+  }
+  const networkCode = findNetworkCode(sdkError);
+  if (networkCode !== undefined) {
+    const endpoint = profile.sts.endpoint ?? `the STS endpoint of ${profile.sts.useGlobalEndpoint ? "the global partition" : profile.sts.region}`;
+    return new UserError(`${where}: cannot reach ${endpoint} (${networkCode}): check your network, proxy, region and endpoint_url`);
+  }
+  if (sdkError.$metadata !== undefined) {
+    return new UserError(`${where}: STS ${action} failed: ${code || "error"}: ${message}`);
+  }
+  return error instanceof Error ? error : new Error(message);
+}
+
+function findNetworkCode(error: SdkError, depth = 0): string | undefined {
+  if (depth > 3 || error === null || typeof error !== "object") return undefined;
+  for (const candidate of [error.code, error.name]) {
+    if (candidate !== undefined && NETWORK_CODES.has(candidate)) return candidate;
+  }
+  if (/socket hang up|connect ECONNREFUSED|Unable to connect/i.test(error.message ?? "")) return "connection failed";
+  return findNetworkCode((error.cause ?? null) as SdkError, depth + 1);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
