@@ -1,10 +1,12 @@
-import { type CacheStore, openCacheStore, prepareCacheStore, readEntry, writeEntry } from "../cache/cacheStore.ts";
+import { type CacheStore, prepareCacheStore, readEntry, writeEntry } from "../cache/cacheStore.ts";
 import type { Reporter } from "../cli/reporter.ts";
 import { decodeEntry, type EntryOrigin, encodeEntry } from "./cachedEntry.ts";
 import { type CredentialsProvider, isFresh, type TemporaryCredentials } from "./temporaryCredentials.ts";
 
 export interface CacheSlot {
   readonly folder: string;
+  /** The cache opened for reading (undefined: nothing cached yet); see openCacheStore. */
+  readonly store: Promise<CacheStore | undefined>;
   /** Everything that decides the credentials (see credentialIdentity): the entry's key and associated data. */
   readonly identity: string;
   readonly origin: EntryOrigin;
@@ -31,7 +33,7 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: CredentialsProvider,
 }
 
 async function lookUp(slot: CacheSlot, at: Date): Promise<TemporaryCredentials | undefined> {
-  const store = await openCacheStore(slot.folder);
+  const store = await slot.store.catch(() => undefined);
   if (store === undefined) return undefined;
   const plaintext = await readEntry(store, slot.identity);
   const credentials = plaintext === undefined ? undefined : decodeEntry(plaintext);
