@@ -11,7 +11,12 @@ const STALE_TEMP_MS = 10 * 60 * 1000;
  * else: whoever controls the folder controls what this tool hands to the AWS tools.
  */
 export function ensurePrivateFolder(folder: string): void {
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "error";
+    throw new UserError(`cannot make the cache folder ${folder} (${code}): fix its parent folder or set XDG_CACHE_HOME elsewhere`);
+  }
   const stat = lstatSync(folder);
   if (!stat.isDirectory()) throw new UserError(`cache folder ${folder} is not a folder: remove it or set XDG_CACHE_HOME elsewhere`);
   if (process.platform === "win32") return;

@@ -44,8 +44,8 @@ export function checkRoleSessionName(value: string): string | undefined {
 
 export function checkExternalId(value: string): string | undefined {
   if (EXTERNAL_ID.test(value)) return undefined;
-  if (value.length < 2 || value.length > 1224) return `external ID has ${value.length} characters: STS wants 2 to 1224`;
-  return "external ID has characters STS refuses: use only letters, digits and + = , . @ : / _ -";
+  if (value.length < 2 || value.length > 1224) return `is ${value.length} characters long: STS wants 2 to 1224`;
+  return "has characters STS refuses: use only letters, digits and + = , . @ : / _ -";
 }
 
 export function checkRegion(value: string): string | undefined {

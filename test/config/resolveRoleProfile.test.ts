@@ -1,0 +1,165 @@
+import { describe, expect, test } from "bun:test";
+import { type ConfigFile, parseProfiles } from "../../src/config/readConfigFile.ts";
+import { resolveRoleProfile } from "../../src/config/resolveRoleProfile.ts";
+import { credentialIdentity } from "../../src/config/roleProfile.ts";
+import { UserError } from "../../src/userError.ts";
+
+const FILE = "/home/frank/.aws/config";
+const SOURCE = "[default]\nmfa_serial = arn:aws:iam::111111111111:mfa/FrankSinatra\n";
+const ROLE = `[profile frank@concerts]
+credential_process = vegas-credentials assume --profile=frank@concerts
+vegas_role_arn = arn:aws:iam::222222222222:role/SingerRole
+vegas_source_profile = default
+`;
+
+function config(text: string): ConfigFile {
+  return { path: FILE, profiles: parseProfiles(text) };
+}
+
+function errorOf(text: string, profile = "frank@concerts", env: Record<string, string> = {}): string {
+  try {
+    resolveRoleProfile(config(text), profile, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    const message = (error as UserError).message;
+    expect(message).not.toContain("\n");
+    return message;
+  }
+  throw new Error("expected the profile to be refused");
+}
+
+describe("a valid profile", () => {
+  test("resolves the README example with every setting", () => {
+    const profile = resolveRoleProfile(
+      config(`${SOURCE}${ROLE}region = us-west-1\nduration_seconds = 4383\nrole_session_name = SinatraAtTheSands\nexternal_id = 0093624694724\n`),
+      "frank@concerts",
+      {},
+    );
+    expect(profile).toEqual({
+      name: "frank@concerts",
+      configFile: FILE,
+      roleArn: "arn:aws:iam::222222222222:role/SingerRole",
+      durationSeconds: 4383,
+      roleSessionName: "SinatraAtTheSands",
+      externalId: "0093624694724",
+      sts: { region: "us-west-1", endpoint: undefined, useGlobalEndpoint: false },
+      source: { name: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra", yubikeySerial: undefined, yubikeyLabel: "arn:aws:iam::111111111111:mfa/FrankSinatra" },
+    });
+  });
+
+  test("defaults: one hour, no session name, us-east-1 through the global endpoint", () => {
+    const profile = resolveRoleProfile(config(SOURCE + ROLE), "frank@concerts", {});
+    expect(profile.durationSeconds).toBe(3600);
+    expect(profile.roleSessionName).toBeUndefined();
+    expect(profile.sts).toEqual({ region: "us-east-1", endpoint: undefined, useGlobalEndpoint: true });
+  });
+
+  test("YubiKey settings come from the source profile; the label defaults to mfa_serial", () => {
+    const profile = resolveRoleProfile(config(`${SOURCE}vegas_yubikey_serial = 12345678\nvegas_yubikey_label = Frank\n${ROLE}`), "frank@concerts", {});
+    expect(profile.source.yubikeySerial).toBe("12345678");
+    expect(profile.source.yubikeyLabel).toBe("Frank");
+  });
+});
+
+describe("region and endpoint", () => {
+  test("region: role profile, then source profile, then AWS_REGION, then AWS_DEFAULT_REGION", () => {
+    const region = (text: string, env: Record<string, string>) => resolveRoleProfile(config(text), "frank@concerts", env).sts.region;
+    const env = { AWS_REGION: "eu-central-1", AWS_DEFAULT_REGION: "eu-north-1" };
+    expect(region(`${SOURCE}region = ap-south-1\n${ROLE}region = us-west-1\n`, env)).toBe("us-west-1");
+    expect(region(`${SOURCE}region = ap-south-1\n${ROLE}`, env)).toBe("ap-south-1");
+    expect(region(SOURCE + ROLE, env)).toBe("eu-central-1");
+    expect(region(SOURCE + ROLE, { AWS_DEFAULT_REGION: "eu-north-1" })).toBe("eu-north-1");
+  });
+
+  test("endpoint: profile endpoint_url, then AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL", () => {
+    const endpoint = (text: string, env: Record<string, string>) => resolveRoleProfile(config(text), "frank@concerts", env).sts.endpoint;
+    const env = { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:5001", AWS_ENDPOINT_URL: "http://127.0.0.1:5002" };
+    expect(endpoint(`${SOURCE}${ROLE}endpoint_url = http://127.0.0.1:5000\n`, env)).toBe("http://127.0.0.1:5000");
+    expect(endpoint(SOURCE + ROLE, env)).toBe("http://127.0.0.1:5001");
+    expect(endpoint(SOURCE + ROLE, { AWS_ENDPOINT_URL: "http://127.0.0.1:5002" })).toBe("http://127.0.0.1:5002");
+  });
+
+  test("sts_regional_endpoints = legacy uses the global endpoint even with a region", () => {
+    const profile = resolveRoleProfile(config(`${SOURCE}${ROLE}region = us-west-1\nsts_regional_endpoints = legacy\n`), "frank@concerts", {});
+    expect(profile.sts.useGlobalEndpoint).toBe(true);
+  });
+});
+
+describe("every refusal names the profile, the key, the file and what to do", () => {
+  test("a missing profile lists close names", () => {
+    expect(errorOf(SOURCE + ROLE, "frank@concert")).toBe(`profile "frank@concert" not found in ${FILE}: did you mean "frank@concerts"?`);
+    expect(errorOf(SOURCE + ROLE, "sammy")).toBe(
+      `profile "sammy" not found in ${FILE}: add a [profile sammy] section with vegas_role_arn and vegas_source_profile`,
+    );
+  });
+
+  test.each([
+    ["vegas_role_arn", "vegas_role_arn is missing: set it to the ARN of the role to assume"],
+    ["vegas_source_profile", "vegas_source_profile is missing: set it to the profile whose credentials and MFA device assume the role"],
+  ])("missing %s", (key, problem) => {
+    const text = SOURCE + ROLE.split("\n").filter((line) => !line.startsWith(key)).join("\n");
+    expect(errorOf(text)).toBe(`profile "frank@concerts" in ${FILE}: ${problem}`);
+  });
+
+  test("missing mfa_serial names the source profile", () => {
+    expect(errorOf(`[default]\nregion = us-east-1\n${ROLE}`)).toBe(
+      `profile "default" in ${FILE}: mfa_serial is missing: set it to the ARN or serial number of your MFA device`,
+    );
+  });
+
+  test("a source profile that is not in the file", () => {
+    expect(errorOf(ROLE)).toBe(`profile "frank@concerts" in ${FILE}: vegas_source_profile names profile "default", which is not in the file: add [default] with mfa_serial there`);
+  });
+
+  test.each(["role_arn", "source_profile"])("plain %s makes the AWS tools skip credential_process", (key) => {
+    expect(errorOf(`${SOURCE}${ROLE}${key} = x\n`)).toBe(
+      `profile "frank@concerts" in ${FILE}: ${key} is set, so the AWS tools would assume the role themselves and never run credential_process: rename it to vegas_${key}`,
+    );
+  });
+
+  test("a source profile equal to the role profile", () => {
+    expect(errorOf(`${SOURCE}[profile loop]\nvegas_role_arn = arn:aws:iam::222222222222:role/R\nvegas_source_profile = loop\n`, "loop")).toContain(
+      `profile "loop" in ${FILE}: vegas_source_profile names this profile itself`,
+    );
+  });
+
+  test.each([
+    ["vegas_role_arn = arn:aws:iam::222222222222:user/Frank", "vegas_role_arn \"arn:aws:iam::222222222222:user/Frank\" is a user ARN"],
+    ["duration_seconds = 60", "duration_seconds 60 is outside what STS allows: use a value from 900 (15 minutes) to 43200 (12 hours)"],
+    ["duration_seconds = one hour", "duration_seconds \"one hour\" is not a whole number of seconds"],
+    ["role_session_name = Frank Sinatra", "role_session_name \"Frank Sinatra\" has characters STS refuses"],
+    ["external_id = x", "external_id is 1 characters long: STS wants 2 to 1224"],
+    ["region = Las Vegas", "region \"Las Vegas\" is not an AWS region name"],
+    ["endpoint_url = localhost:5000", "endpoint_url \"localhost:5000\" must start with https://"],
+    ["sts_regional_endpoints = global", "sts_regional_endpoints \"global\" is not valid: use regional or legacy"],
+  ])("%s", (line, problem) => {
+    const text = SOURCE + ROLE.replace(/^vegas_role_arn = .*$/m, (original) => (line.startsWith("vegas_role_arn") ? line : `${original}\n${line}`));
+    expect(errorOf(text)).toStartWith(`profile "frank@concerts" in ${FILE}: ${problem}`);
+  });
+
+  test("malformed mfa_serial names the source profile", () => {
+    expect(errorOf(`[default]\nmfa_serial = Frank\n${ROLE}`)).toStartWith(`profile "default" in ${FILE}: mfa_serial "Frank" is not an MFA device`);
+  });
+});
+
+describe("credentialIdentity", () => {
+  const base = `${SOURCE}${ROLE}region = us-west-1\n`;
+  const identity = (text: string, env: Record<string, string> = {}) => credentialIdentity(resolveRoleProfile(config(text), "frank@concerts", env));
+
+  test("is stable for the same settings", () => expect(identity(base)).toBe(identity(base)));
+
+  test.each([
+    ["role", base.replace("SingerRole", "DancerRole")],
+    ["MFA serial", base.replace("FrankSinatra", "DeanMartin")],
+    ["duration", `${base}duration_seconds = 7200\n`],
+    ["session name", `${base}role_session_name = Frank\n`],
+    ["external id", `${base}external_id = abc123\n`],
+    ["region", base.replace("us-west-1", "us-west-2")],
+    ["endpoint", `${base}endpoint_url = http://127.0.0.1:5000\n`],
+    ["source profile", `[profile other]\nmfa_serial = arn:aws:iam::111111111111:mfa/FrankSinatra\n${base.replace("vegas_source_profile = default", "vegas_source_profile = other")}`],
+  ])("changes with the %s", (_, changed) => expect(identity(changed)).not.toBe(identity(base)));
+
+  test("changes with the endpoint environment", () => expect(identity(base, { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:1" })).not.toBe(identity(base)));
+
+  test("ignores settings that do not change the credentials", () => expect(identity(`${base}output = json\ncli_pager =\n`)).toBe(identity(base)));
+});

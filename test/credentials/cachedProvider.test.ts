@@ -1,0 +1,92 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openCacheStore } from "../../src/cache/cacheStore.ts";
+import type { Reporter } from "../../src/cli/reporter.ts";
+import { type CacheSlot, cachedProvider } from "../../src/credentials/cachedProvider.ts";
+import type { TemporaryCredentials } from "../../src/credentials/temporaryCredentials.ts";
+
+const MINUTE = 60_000;
+const NOW = new Date("2026-11-24T10:00:00Z");
+const quiet: Reporter = { verbose: () => {}, warn: () => {} };
+
+function slot(folder: string, identity = "frank@concerts"): CacheSlot {
+  return {
+    folder,
+    store: openCacheStore(folder),
+    identity,
+    origin: { profile: "frank@concerts", roleArn: "arn:aws:iam::222222222222:role/SingerRole", sourceProfile: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra" },
+  };
+}
+
+/** A fetcher that counts its calls and hands out credentials valid for `lifetimeMinutes`. */
+function countingFetcher(lifetimeMinutes: number) {
+  const fetcher = {
+    calls: 0,
+    fetch: async (): Promise<TemporaryCredentials> => {
+      fetcher.calls++;
+      return { accessKeyId: `ASIA${fetcher.calls}`, secretAccessKey: "secret", sessionToken: "token", expiration: new Date(NOW.getTime() + lifetimeMinutes * MINUTE) };
+    },
+  };
+  return fetcher;
+}
+
+describe("cachedProvider", () => {
+  test("fetches on an empty cache, then answers from the cache", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const fetcher = countingFetcher(60);
+    const first = await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)();
+    const second = await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)();
+    expect(fetcher.calls).toBe(1);
+    expect(second).toEqual(first);
+  });
+
+  test("hands out cached credentials with 15 minutes or more left, and fetches below that", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const fetcher = countingFetcher(60);
+    await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)();
+    const at = (minutes: number) => () => new Date(NOW.getTime() + minutes * MINUTE);
+    await cachedProvider(slot(folder), fetcher.fetch, quiet, at(45))();
+    expect(fetcher.calls).toBe(1);
+    await cachedProvider(slot(folder), fetcher.fetch, quiet, at(45.01))();
+    expect(fetcher.calls).toBe(2);
+  });
+
+  test("another identity (changed settings) is a miss", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const fetcher = countingFetcher(60);
+    await cachedProvider(slot(folder, "one"), fetcher.fetch, quiet, () => NOW)();
+    await cachedProvider(slot(folder, "two"), fetcher.fetch, quiet, () => NOW)();
+    expect(fetcher.calls).toBe(2);
+  });
+
+  test("a corrupted entry is a miss and is replaced", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const fetcher = countingFetcher(60);
+    await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)();
+    const entry = readdirSync(folder).find((name) => name.endsWith(".entry")) ?? "";
+    writeFileSync(join(folder, entry), "garbage");
+    const replaced = await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)();
+    expect(replaced.accessKeyId).toBe("ASIA2");
+    expect((await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)()).accessKeyId).toBe("ASIA2");
+    expect(fetcher.calls).toBe(2);
+  });
+
+  test("a failing cache write still hands out the credentials, with a warning", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "vegas-provider-"));
+    const folder = join(parent, "cache");
+    const warnings: string[] = [];
+    const fetcher = {
+      fetch: async (): Promise<TemporaryCredentials> => {
+        // The folder disappears between preparing the cache and writing the entry.
+        (await import("node:fs")).rmSync(folder, { recursive: true });
+        return { accessKeyId: "ASIA1", secretAccessKey: "secret", sessionToken: "token", expiration: new Date(NOW.getTime() + 60 * MINUTE) };
+      },
+    };
+    const credentials = await cachedProvider(slot(folder), fetcher.fetch, { verbose: () => {}, warn: (message) => warnings.push(message) }, () => NOW)();
+    expect(credentials.accessKeyId).toBe("ASIA1");
+    expect(warnings.join()).toContain("could not save credentials in the cache");
+    expect(warnings.join()).not.toContain("secret");
+  });
+});
