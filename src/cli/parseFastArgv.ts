@@ -1,7 +1,7 @@
 import { ASSUME, type AssumeArgs, GLOBAL_OPTIONS, type OptionSpec } from "./commandLine.ts";
 
 /**
- * Reads `assume` argv forms (--profile NAME, --profile=NAME, -p NAME, -pNAME, boolean flags and their --no-
+ * Reads `assume` argv forms (--profile NAME, --profile=NAME, -p NAME, -p=NAME, boolean flags and their --no-
  * forms) straight from the definition. Anything else (help, a typo, another command) returns undefined and
  * goes to yargs, which explains it.
  */
@@ -47,7 +47,9 @@ function readOption(
     }
   } else if (/^-[A-Za-z]/.test(arg)) {
     name = Object.keys(options).find((key) => options[key]?.alias === arg[1]);
-    inline = arg.length > 2 ? arg.slice(2).replace(/^=/, "") : undefined;
+    // yargs reads -pNAME as a group of one-letter flags; only -p NAME and -p=NAME name a value.
+    if (arg.length > 2 && arg[2] !== "=") return undefined;
+    inline = arg.length > 2 ? arg.slice(3) : undefined;
   }
   const spec = name === undefined ? undefined : options[name];
   if (name === undefined || spec === undefined) return undefined;
