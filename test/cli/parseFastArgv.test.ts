@@ -6,7 +6,12 @@ import { runYargsProgram } from "../../src/cli/yargsProgram.ts";
 /** What yargs, built from the same definition, makes of argv: the fast parser must agree with it. */
 async function viaYargs(argv: string[]): Promise<AssumeArgs | undefined> {
   let parsed: AssumeArgs | undefined;
-  await runYargsProgram(argv, { assume: async (args) => void (parsed = args), version: async () => {} }, "test");
+  await runYargsProgram(argv, {
+      assume: async (args) => {
+        parsed = args;
+      },
+      version: async () => {},
+    }, "test");
   return parsed;
 }
 
