@@ -22,7 +22,8 @@ export async function assumeRoleWithMfa(request: AssumeRoleRequest, reporter: Re
     region: profile.sts.region,
     ...(profile.sts.endpoint !== undefined ? { endpoint: profile.sts.endpoint } : {}),
     useGlobalEndpoint: profile.sts.useGlobalEndpoint,
-    // The MFA code is single-use: a retry after STS accepted it would fail, so retry only what never arrived.
+    // One retry, for throttling and transient faults (the SDK's standard policy). A throttled call never spent the
+    // single-use MFA code; a retry after a 5xx that did spend it fails as a reused code, which the user sees as such.
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
     logger: sdkLogger(reporter),
