@@ -22,7 +22,11 @@ export async function runYargsProgram(argv: readonly string[], handlers: Command
     .alias("help", "h")
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      throw error ?? new UserError(`${message} (see ${PROGRAM} --help)`, 2);
+      // yargs reports a bad command line either as a message or as its own YError (from its parser).
+      if (error === undefined || error === null || error.name === "YError") {
+        throw new UserError(`${message ?? error?.message} (see ${PROGRAM} --help)`, 2);
+      }
+      throw error;
     });
   for (const spec of COMMANDS) program = program.command(commandModule(spec, handlers));
   await program.parseAsync();

@@ -65,7 +65,7 @@ function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere:
       `names profile "${sourceName}", which is not in the file${hint}: add [${sectionName(sourceName)}] with mfa_serial there`,
     );
   }
-  const where = new Where(config.path, sourceName);
+  const where = new Where(config.path, sourceName, roleWhere.profile);
   const mfaSerial = where.required(settings, "mfa_serial", "the ARN or serial number of your MFA device");
   where.check("mfa_serial", checkMfaSerial(mfaSerial));
   const yubikeySerial = where.optional(settings, "vegas_yubikey_serial", (value) =>
@@ -126,11 +126,14 @@ function sectionName(profileName: string): string {
 class Where {
   constructor(
     private readonly file: string,
-    private readonly profile: string,
+    readonly profile: string,
+    /** The role profile this one is the source of, named so the user knows why it was read. */
+    private readonly sourceOf?: string,
   ) {}
 
   error(key: string, problem: string): UserError {
-    return new UserError(`profile "${this.profile}" in ${this.file}: ${key} ${problem}`);
+    const role = this.sourceOf === undefined ? "" : ` (the vegas_source_profile of "${this.sourceOf}")`;
+    return new UserError(`profile "${this.profile}"${role} in ${this.file}: ${key} ${problem}`);
   }
 
   check(key: string, problem: string | undefined): void {

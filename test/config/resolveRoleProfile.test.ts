@@ -103,7 +103,7 @@ describe("every refusal names the profile, the key, the file and what to do", ()
 
   test("missing mfa_serial names the source profile", () => {
     expect(errorOf(`[default]\nregion = us-east-1\n${ROLE}`)).toBe(
-      `profile "default" in ${FILE}: mfa_serial is missing: set it to the ARN or serial number of your MFA device`,
+      `profile "default" (the vegas_source_profile of "frank@concerts") in ${FILE}: mfa_serial is missing: set it to the ARN or serial number of your MFA device`,
     );
   });
 
@@ -138,7 +138,7 @@ describe("every refusal names the profile, the key, the file and what to do", ()
   });
 
   test("malformed mfa_serial names the source profile", () => {
-    expect(errorOf(`[default]\nmfa_serial = Frank\n${ROLE}`)).toStartWith(`profile "default" in ${FILE}: mfa_serial "Frank" is not an MFA device`);
+    expect(errorOf(`[default]\nmfa_serial = Frank\n${ROLE}`)).toStartWith(`profile "default" (the vegas_source_profile of "frank@concerts") in ${FILE}: mfa_serial "Frank" is not an MFA device`);
   });
 });
 

@@ -43,7 +43,8 @@ async function main(): Promise<number> {
     console.log(`   same credentials: ${first.value === second.value ? "yes" : "no"}`);
 
     say(`6. The cache (${env.XDG_CACHE_HOME}/vegas-credentials): file names say nothing, contents are sealed.`);
-    console.log(await run(["ls", "-l", join(env.XDG_CACHE_HOME, "vegas-credentials")], { stdout: "pipe" }).catch(() => "   (ls not available)"));
+    const listing = await run(["ls", "-l", join(env.XDG_CACHE_HOME, "vegas-credentials")], { stdout: "pipe" }).catch(() => "(ls not available)");
+    console.log(listing.replace(/^/gm, "   "));
     say("Done. Put `credential_process = vegas-credentials assume --profile=NAME` in your own profiles.");
     return 0;
   } catch (error) {

@@ -1,0 +1,95 @@
+/**
+ * The real AWS CLI runs the compiled binary as its credential_process (stdin, stdout and stderr are pipes; the
+ * prompt reaches the user through /dev/tty), against the real moto_server as STS.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { BINARY, PROMPT, Sandbox, credentialDocument, ensureBinary, readmeConfig } from "../support/sandbox.ts";
+import { type MotoServer, startMotoServer } from "../support/motoServer.ts";
+
+const ASSUMED_ROLE = "arn:aws:sts::222222222222:assumed-role/SingerRole/SinatraAtTheSands";
+let moto: MotoServer;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  ensureBinary();
+  moto = await startMotoServer();
+});
+
+afterAll(() => moto.stop());
+afterEach(() => sandbox?.remove());
+
+function callerIdentity(profile = "frank@concerts"): string[] {
+  return ["aws", "sts", "get-caller-identity", "--profile", profile, "--endpoint-url", moto.url, "--output", "json"];
+}
+
+describe("aws sts get-caller-identity through credential_process", () => {
+  test("asks for the code once at the terminal, then the CLI is answered from the cache, even with STS gone", async () => {
+    sandbox = new Sandbox(readmeConfig(`endpoint_url = ${moto.url}\n`));
+    const run = await sandbox.inTerminal(callerIdentity());
+    await run.waitForText(PROMPT.trimEnd(), 20_000);
+    await run.type("123456");
+    await run.pressEnter();
+    const first = await run.done();
+    expect(first.stderr).toBe("");
+    expect(first.exitCode).toBe(0);
+    expect(JSON.parse(first.stdout).Arn).toBe(ASSUMED_ROLE);
+
+    // No terminal now: only the cache can answer.
+    const second = await sandbox.run(callerIdentity());
+    expect(second.stderr).toBe("");
+    expect(second.exitCode).toBe(0);
+    expect(JSON.parse(second.stdout).Arn).toBe(ASSUMED_ROLE);
+
+    // The binary itself no longer needs STS at all.
+    const before = await sandbox.run([BINARY, "assume", "--profile=frank@concerts"]);
+    await moto.stop();
+    try {
+      const after = await sandbox.run([BINARY, "assume", "--profile=frank@concerts"]);
+      expect(after.exitCode).toBe(0);
+      expect(after.stdout).toBe(before.stdout);
+      credentialDocument(after.stdout);
+    } finally {
+      moto = await startMotoServer();
+    }
+  });
+
+  test("the CLI's region and endpoint settings do not matter to the role's STS call: AWS_ENDPOINT_URL_STS does", async () => {
+    sandbox = new Sandbox(readmeConfig());
+    const run = await sandbox.inTerminal(callerIdentity(), { AWS_ENDPOINT_URL_STS: moto.url });
+    await run.waitForText(PROMPT.trimEnd(), 20_000);
+    await run.type("654321");
+    await run.pressEnter();
+    const result = await run.done();
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).Arn).toBe(ASSUMED_ROLE);
+  });
+});
+
+describe("errors reach the user through the CLI's own error output", () => {
+  test("no terminal and an empty cache", async () => {
+    sandbox = new Sandbox(readmeConfig(`endpoint_url = ${moto.url}\n`));
+    const result = await sandbox.run(callerIdentity());
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(
+      'vegas-credentials: profile "frank@concerts" needs an MFA code for arn:aws:iam::111111111111:mfa/FrankSinatra, but there is no way to ask for one here',
+    );
+    expect(result.stderr).not.toContain("Traceback");
+  });
+
+  test("a credential_process naming a profile that does not exist", async () => {
+    const config = readmeConfig(`endpoint_url = ${moto.url}\n`).replace("assume --profile=frank@concerts", "assume --profile=frank@concert");
+    sandbox = new Sandbox(config);
+    const result = await sandbox.run(callerIdentity());
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/Error when retrieving credentials from custom-process: vegas-credentials: profile "frank@concert" not found in \S+\/\.aws\/config: did you mean "frank@concerts"\?\n/);
+  });
+
+  test("a role profile that also sets role_arn: the CLI would skip credential_process, so we say so", async () => {
+    sandbox = new Sandbox(readmeConfig(`endpoint_url = ${moto.url}\nrole_arn = arn:aws:iam::222222222222:role/SingerRole\n`));
+    const result = await sandbox.run([BINARY, "assume", "--profile=frank@concerts"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^vegas-credentials: profile "frank@concerts" in .*\/\.aws\/config: .*role_arn.*\n$/);
+  });
+});
