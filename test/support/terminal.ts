@@ -201,7 +201,8 @@ function wrapperScript(command: string[], options: TerminalOptions, directory: s
 function orphanWatchdog(socket: string, directory: string): string {
   const tmux = shellQuote(Bun.which("tmux", { PATH: process.env.PATH ?? "" }) ?? "tmux");
   const cleanup = `${tmux} -S ${shellQuote(socket)} kill-server; rm -rf ${shellQuote(directory)}`;
-  return `(while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${cleanup}) >/dev/null 2>&1 &\n`;
+  // kill-server hangs up the pane's process group, this job included: it ignores that so the rm still runs.
+  return `(trap '' HUP TERM; while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${cleanup}) >/dev/null 2>&1 &\n`;
 }
 
 function shellQuote(value: string): string {
