@@ -137,10 +137,11 @@ class TmuxRun implements TerminalRun {
     removeDirectory(this.directory);
   }
 
-  /** The tmux server, and the pane's process group (the command runs in it). */
+  /** The tmux server, and the pane's process group (the command and the orphan watchdog run in it). */
   private killLeftovers(): void {
     if (isRunning(this.processes.server)) signal(this.processes.server);
-    if (isRunning(this.processes.pane)) signal(-this.processes.pane);
+    // The group outlives its leader: the watchdog ignores hang-ups, so it is still there after kill-server.
+    if (this.processes.pane !== 0) signal(-this.processes.pane);
   }
 
   /** undefined while the command runs, then its exit code (128 + signal if a signal ended it; -1 if unknown). */
