@@ -4,13 +4,15 @@
  */
 import { $ } from "bun";
 import pkg from "./package.json" with { type: "json" };
+import { LAZY_ENTRYPOINTS } from "./src/lazyModules.ts";
 
 const outfile = `dist/vegas-credentials${process.platform === "win32" ? ".exe" : ""}`;
 const commit = (await $`git rev-parse --short=12 HEAD`.nothrow().quiet().text()).trim() || "unknown";
 const buildDate = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
 const result = await Bun.build({
-  entrypoints: ["src/main.ts"],
+  // The lazy modules are entrypoints of their own, loaded only when needed (see src/lazyModules.ts).
+  entrypoints: ["src/main.ts", ...LAZY_ENTRYPOINTS],
   compile: { outfile },
   minify: true,
   bytecode: true,

@@ -3,7 +3,8 @@ import type { AssumeArgs, GlobalFlags } from "./cli/commandLine.ts";
 import { parseFastArgv } from "./cli/parseFastArgv.ts";
 import { stderrReporter } from "./cli/reporter.ts";
 import { assume } from "./commands/assume.ts";
-import { UserError } from "./userError.ts";
+import { loadYargsProgram } from "./lazyModules.ts";
+import { isUserError } from "./userError.ts";
 
 // A CommonJS entry (needed for --bytecode) has no top-level await: the program lives in main().
 async function main(argv: readonly string[]): Promise<number> {
@@ -21,7 +22,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const fast = parseFastArgv(argv);
     if (fast !== undefined) await handlers.assume(fast);
     else {
-      const { runYargsProgram } = await import("./cli/yargsProgram.ts");
+      const { runYargsProgram } = await loadYargsProgram();
       await runYargsProgram(argv, handlers, buildInfo.version);
     }
     return 0;
@@ -32,7 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /** One line on stderr (the AWS CLI shows it as is); the stack only in verbose mode and only for bugs. */
 function reportFailure(error: unknown, verbose: boolean): number {
-  if (error instanceof UserError) {
+  if (isUserError(error)) {
     console.error(`vegas-credentials: ${error.message}`);
     return error.exitCode;
   }

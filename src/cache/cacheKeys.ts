@@ -1,4 +1,5 @@
-import { hkdf, sha256 } from "@noble/hashes/webcrypto.js";
+import { hkdf } from "@noble/hashes/hkdf.js";
+import { nativeSha256 } from "./nativeSha256.ts";
 
 /** Two independent keys: one seals entries (AES-256-GCM), one names their files (HMAC-SHA256). */
 export interface CacheKeys {
@@ -8,11 +9,8 @@ export interface CacheKeys {
 
 const SALT = new TextEncoder().encode("vegas-credentials cache key v1");
 
-/**
- * HKDF-SHA256 over the random per-user machine secret, with the machine's and user's identity as context.
- * The WebCrypto flavour of @noble/hashes runs natively: the pure-JS one costs ~9 ms at start-up.
- */
-export async function deriveCacheKeys(machineSecret: Uint8Array, identity: string): Promise<CacheKeys> {
-  const okm = await hkdf(sha256, machineSecret, SALT, new TextEncoder().encode(identity), 64);
+/** HKDF-SHA256 (@noble/hashes) over the random per-user machine secret, with the machine's and user's identity as context. */
+export function deriveCacheKeys(machineSecret: Uint8Array, identity: string): CacheKeys {
+  const okm = hkdf(nativeSha256, machineSecret, SALT, new TextEncoder().encode(identity), 64);
   return { sealKey: okm.slice(0, 32), nameKey: okm.slice(32, 64) };
 }

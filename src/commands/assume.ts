@@ -8,21 +8,19 @@ import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { credentialIdentity, type RoleProfile } from "../config/roleProfile.ts";
 import { cachedProvider } from "../credentials/cachedProvider.ts";
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
+import { loadFetchRoleCredentials } from "../lazyModules.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * argv → validated profile → cache → (miss) MFA code → STS → cache → JSON. This is the hot path: everything
- * it imports statically runs on every cache hit, so the miss path is loaded with import() only when needed.
+ * it imports statically runs on every cache hit, so the miss path is loaded (see lazyModules.ts) only when needed.
  */
 export async function assume(args: AssumeArgs, env: Env, reporter: Reporter): Promise<string> {
   const home = homeFolder(env);
   const folder = cacheFolderPath(env, home);
-  // Key derivation runs on WebCrypto's worker thread while this thread reads the config: the first
-  // WebCrypto call costs ~4 ms of wall time, hidden this way on every cache hit.
   const store = openCacheStore(folder);
   store.catch(() => {});
-  await letWorkStart();
   const config = readConfigFile(configFilePath(env, home));
   const profile = resolveRoleProfile(config, args.profile, env);
   const provider = cachedProvider(
@@ -39,7 +37,7 @@ export async function assume(args: AssumeArgs, env: Env, reporter: Reporter): Pr
 }
 
 async function fetchWithMfa(profile: RoleProfile, args: AssumeArgs, reporter: Reporter): Promise<TemporaryCredentials> {
-  const { fetchRoleCredentials } = await import("../credentials/fetchRoleCredentials.ts");
+  const { fetchRoleCredentials } = await loadFetchRoleCredentials();
   return fetchRoleCredentials(profile, { gui: args.gui }, reporter);
 }
 
@@ -52,9 +50,4 @@ export function credentialProcessJson(credentials: TemporaryCredentials): string
     SessionToken: credentials.sessionToken,
     Expiration: credentials.expiration.toISOString().replace(/\.\d{3}Z$/, "Z"),
   });
-}
-
-/** One turn of the event loop, so that promise chains already started dispatch their native work. */
-function letWorkStart(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

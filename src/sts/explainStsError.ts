@@ -1,5 +1,5 @@
 import type { RoleProfile } from "../config/roleProfile.ts";
-import { UserError } from "../userError.ts";
+import { isUserError, UserError } from "../userError.ts";
 
 interface SdkError {
   name?: string;
@@ -14,7 +14,7 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNR
 
 /** Turns what the SDK threw into the one line a user can act on; unknown failures keep STS's own words. */
 export function explainStsError(error: unknown, profile: RoleProfile, action: string): Error {
-  if (error instanceof UserError) return error;
+  if (isUserError(error)) return error;
   const sdkError = (error ?? {}) as SdkError;
   const code = sdkError.name === "Error" || sdkError.name === undefined ? (sdkError.code ?? sdkError.Code ?? "") : sdkError.name;
   const message = oneLine(sdkError.message ?? String(error));
