@@ -12,6 +12,7 @@ export interface CacheStore {
 
 export const MACHINE_SECRET_FILE = "machine-secret";
 export const ENTRY_SUFFIX = ".entry";
+export const LOCK_SUFFIX = ".lock";
 
 /** Opens an existing cache for reading; undefined when there is no machine secret yet (so nothing to read). */
 export async function openCacheStore(folder: string): Promise<CacheStore | undefined> {
@@ -41,11 +42,19 @@ export async function writeEntry(store: CacheStore, identity: string, plaintext:
   writeFileAtomically(entryPath(store, identity), sealed);
 }
 
+/** The lock file of an MFA device (see cachedProvider): named like entries, so it reveals nothing either. */
+export function lockPath(store: CacheStore, lockIdentity: string): string {
+  return joinPath(store.folder, `${keyedName(store, `lock\0${lockIdentity}`)}${LOCK_SUFFIX}`);
+}
+
 /**
  * File names are keyed hashes (HMAC-SHA256, first 160 bits): they reveal neither the profile nor the role.
  * Bun's native HMAC answers synchronously; WebCrypto's takes two trips to its worker thread (~1.2 ms).
  */
 function entryPath(store: CacheStore, identity: string): string {
-  const mac = new Bun.CryptoHasher("sha256", store.keys.nameKey).update(identity).digest("hex");
-  return joinPath(store.folder, `${mac.slice(0, 40)}${ENTRY_SUFFIX}`);
+  return joinPath(store.folder, `${keyedName(store, identity)}${ENTRY_SUFFIX}`);
+}
+
+function keyedName(store: CacheStore, identity: string): string {
+  return new Bun.CryptoHasher("sha256", store.keys.nameKey).update(identity).digest("hex").slice(0, 40);
 }

@@ -2,6 +2,7 @@ import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, statSync } from
 import { randomBytes } from "@noble/ciphers/utils.js";
 import { UserError } from "../userError.ts";
 import { readFileBytes } from "../files/readFileBytes.ts";
+import { processIsRunning } from "./processIsRunning.ts";
 import { TEMP_PREFIX, unlinkQuietly, writeFileAtomically } from "./writeFileAtomically.ts";
 
 const STALE_TEMP_MS = 10 * 60 * 1000;
@@ -51,14 +52,19 @@ export function ensureMachineSecret(path: string): Uint8Array {
   return secret;
 }
 
-/** Temp files left by a run killed mid-write; old ones only, so a write in progress is never touched. */
+/**
+ * Temp files left by runs killed mid-write (`.tmp-PID-…`, `….new-PID`): those of writers that no longer run,
+ * and any older than 10 minutes. A write in progress (its writer runs) is never touched.
+ */
 function removeStaleTempFiles(folder: string): void {
   const now = Date.now();
   for (const name of readdirSync(folder)) {
-    if (!name.startsWith(TEMP_PREFIX) && !name.includes(".new-")) continue;
+    const writer = /^\.tmp-(\d+)-|\.new-(\d+)$/.exec(name);
+    if (writer === null && !name.startsWith(TEMP_PREFIX)) continue;
+    const pid = Number(writer?.[1] ?? writer?.[2] ?? Number.NaN);
     const path = `${folder}/${name}`;
     try {
-      if (now - statSync(path).mtimeMs > STALE_TEMP_MS) unlinkQuietly(path);
+      if (!processIsRunning(pid) || now - statSync(path).mtimeMs > STALE_TEMP_MS) unlinkQuietly(path);
     } catch {
       // Removed by another run meanwhile.
     }

@@ -10,7 +10,8 @@ export const TEMP_PREFIX = ".tmp-";
  */
 export function writeFileAtomically(path: string, content: Uint8Array): void {
   const folder = dirname(path);
-  const tempPath = `${folder}/${TEMP_PREFIX}${Array.from(randomBytes(8), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  // The writer's PID in the name lets the next run remove what a killed writer left (see privateFiles.ts).
+  const tempPath = `${folder}/${TEMP_PREFIX}${process.pid}-${Array.from(randomBytes(8), (b) => b.toString(16).padStart(2, "0")).join("")}`;
   const fd = openSync(tempPath, "wx", 0o600);
   try {
     writeAll(fd, content);

@@ -5,12 +5,15 @@ import type { Reporter } from "../cli/reporter.ts";
 import { configFilePath, homeFolder } from "../config/configFilePath.ts";
 import { readConfigFile } from "../config/readConfigFile.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
-import { credentialIdentity, type RoleProfile } from "../config/roleProfile.ts";
+import { credentialIdentity, mfaDeviceIdentity, type RoleProfile } from "../config/roleProfile.ts";
 import { cachedProvider } from "../credentials/cachedProvider.ts";
+import { mfaLockWaiting } from "../credentials/mfaLockWaiting.ts";
+import { checkProfileChain, extendProfileChain } from "../credentials/profileChain.ts";
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import { loadFetchRoleCredentials } from "../lazyModules.ts";
+import { DEFAULT_MFA_TIMEOUT_MS } from "../mfa/readMfaCode.ts";
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Record<string, string | undefined>;
 
 /**
  * argv → validated profile → cache → (miss) MFA code → STS → cache → JSON. This is the hot path: everything
@@ -23,20 +26,24 @@ export async function assume(args: AssumeArgs, env: Env, reporter: Reporter): Pr
   store.catch(() => {});
   const config = readConfigFile(configFilePath(env, home));
   const profile = resolveRoleProfile(config, args.profile, env);
+  checkProfileChain(profile, env);
   const provider = cachedProvider(
     {
       folder,
       store,
       identity: credentialIdentity(profile),
       origin: { profile: profile.name, roleArn: profile.roleArn, sourceProfile: profile.source.name, mfaSerial: profile.source.mfaSerial },
+      lock: { identity: mfaDeviceIdentity(profile), waiting: mfaLockWaiting(profile, DEFAULT_MFA_TIMEOUT_MS, reporter) },
     },
-    () => fetchWithMfa(profile, args, reporter),
+    () => fetchWithMfa(profile, args, reporter, env),
     reporter,
   );
   return credentialProcessJson(await provider());
 }
 
-async function fetchWithMfa(profile: RoleProfile, args: AssumeArgs, reporter: Reporter): Promise<TemporaryCredentials> {
+async function fetchWithMfa(profile: RoleProfile, args: AssumeArgs, reporter: Reporter, env: Env): Promise<TemporaryCredentials> {
+  // Seen by a credential_process the SDK may run for the source profile: it refuses to loop back here.
+  extendProfileChain(profile, env);
   const { fetchRoleCredentials } = await loadFetchRoleCredentials();
   return fetchRoleCredentials(profile, { gui: args.gui }, reporter);
 }

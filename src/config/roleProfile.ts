@@ -46,3 +46,8 @@ export function credentialIdentity(profile: RoleProfile): string {
     profile.sts.useGlobalEndpoint,
   ]);
 }
+
+/** One MFA device as the user has it: runs that would ask it for a code take turns (see CacheSlot.lock). */
+export function mfaDeviceIdentity(profile: RoleProfile): string {
+  return JSON.stringify(["mfa-device", profile.source.name, profile.source.mfaSerial]);
+}

@@ -1,4 +1,5 @@
-import { type CacheStore, prepareCacheStore, readEntry, writeEntry } from "../cache/cacheStore.ts";
+import { type CacheStore, lockPath, prepareCacheStore, readEntry, writeEntry } from "../cache/cacheStore.ts";
+import type { LockWaiting } from "../cache/fileLock.ts";
 import type { Reporter } from "../cli/reporter.ts";
 import { decodeEntry, type EntryOrigin, encodeEntry } from "./cachedEntry.ts";
 import { type CredentialsProvider, isFresh, type TemporaryCredentials } from "./temporaryCredentials.ts";
@@ -10,6 +11,11 @@ export interface CacheSlot {
   /** Everything that decides the credentials (see credentialIdentity): the entry's key and associated data. */
   readonly identity: string;
   readonly origin: EntryOrigin;
+  /**
+   * Runs that would ask the same MFA device for a code take turns: one asks, the others wait and then find
+   * its credentials in the cache (a code is accepted by STS once). Different devices never wait on each other.
+   */
+  readonly lock: { readonly identity: string; readonly waiting: LockWaiting };
 }
 
 /**
@@ -26,9 +32,21 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: CredentialsProvider,
     reporter.verbose("cache miss: fetching new credentials");
     // Prepare (and check) the cache folder before asking for a code, so a bad folder never wastes one.
     const store = await prepareCacheStore(slot.folder);
-    const fresh = await fetchFresh();
-    await save(store, slot, fresh, now(), reporter);
-    return fresh;
+    const { acquireLock } = await import("../cache/fileLock.ts");
+    const lock = await acquireLock(lockPath(store, slot.lock.identity), slot.lock.waiting);
+    try {
+      // Another run may have fetched them while this one waited for the lock.
+      const fetchedMeanwhile = await lookUp({ ...slot, store: Promise.resolve(store) }, now());
+      if (fetchedMeanwhile !== undefined) {
+        reporter.verbose("another run fetched the credentials meanwhile: answering from the cache");
+        return fetchedMeanwhile;
+      }
+      const fresh = await fetchFresh();
+      await save(store, slot, fresh, now(), reporter);
+      return fresh;
+    } finally {
+      lock.release();
+    }
   };
 }
 

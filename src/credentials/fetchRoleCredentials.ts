@@ -5,7 +5,7 @@ import { machineSessionNameSources } from "../config/sessionNameSources.ts";
 import type { MfaSourceOffer } from "../mfa/mfaCodeSource.ts";
 import { readMfaCode } from "../mfa/readMfaCode.ts";
 import { offerTerminal } from "../mfa/terminalSource.ts";
-import { assumeRoleWithMfa } from "../sts/assumeRoleWithMfa.ts";
+import { prepareRoleAssumer } from "../sts/assumeRoleWithMfa.ts";
 import type { TemporaryCredentials } from "./temporaryCredentials.ts";
 
 export interface MfaPreferences {
@@ -17,9 +17,14 @@ export function mfaSourceOffers(_preferences: MfaPreferences): MfaSourceOffer[] 
   return [offerTerminal];
 }
 
-/** The uncached provider: ask for an MFA code, then assume the role with it. */
+/** The uncached provider: find the source credentials, ask for an MFA code, then assume the role with it. */
 export async function fetchRoleCredentials(profile: RoleProfile, preferences: MfaPreferences, reporter: Reporter): Promise<TemporaryCredentials> {
-  const mfaCode = await readMfaCode({ profile: profile.name, mfaSerial: profile.source.mfaSerial }, mfaSourceOffers(preferences), reporter);
-  const roleSessionName = profile.roleSessionName ?? defaultRoleSessionName(machineSessionNameSources());
-  return assumeRoleWithMfa({ profile, roleSessionName, mfaCode }, reporter);
+  const sts = await prepareRoleAssumer(profile, reporter);
+  try {
+    const mfaCode = await readMfaCode({ profile: profile.name, mfaSerial: profile.source.mfaSerial }, mfaSourceOffers(preferences), reporter);
+    const roleSessionName = profile.roleSessionName ?? defaultRoleSessionName(machineSessionNameSources());
+    return await sts.assumeRole(mfaCode, roleSessionName);
+  } finally {
+    sts.close();
+  }
 }

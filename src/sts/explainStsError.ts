@@ -39,6 +39,11 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
   if (code === "ExpiredToken" || code === "ExpiredTokenException") {
     return new UserError(`${where}: the credentials of ${source} have expired: refresh them (for SSO: aws sso login --profile ${profile.source.name})`);
   }
+  const processFailure = /^Command failed: .*?\n\s*(.+)$/s.exec(sdkError.message ?? "");
+  if (processFailure !== null && sdkError.$metadata === undefined) {
+    const firstLine = (processFailure[1] ?? "").trim().split("\n")[0];
+    return new UserError(`${where}: the credential_process of ${source} failed: ${firstLine}`);
+  }
   if (code === "CredentialsProviderError" || /Could not load credentials|could not be found|Unable to find/i.test(message) && sdkError.$metadata === undefined) {
     return new UserError(`${where}: no credentials found for ${source}: add aws_access_key_id and aws_secret_access_key for [${profile.source.name}] to your AWS credentials file (${message})`);
   }

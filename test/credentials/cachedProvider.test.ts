@@ -11,12 +11,13 @@ const MINUTE = 60_000;
 const NOW = new Date("2026-11-24T10:00:00Z");
 const quiet: Reporter = { verbose: () => {}, warn: () => {} };
 
-function slot(folder: string, identity = "frank@concerts"): CacheSlot {
+function slot(folder: string, identity = "frank@concerts", lockIdentity = "default+FrankSinatra"): CacheSlot {
   return {
     folder,
     store: openCacheStore(folder),
     identity,
     origin: { profile: "frank@concerts", roleArn: "arn:aws:iam::222222222222:role/SingerRole", sourceProfile: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra" },
+    lock: { identity: lockIdentity, waiting: { timeoutMs: 10_000, onWait: () => {}, timeoutError: () => new Error("lock timeout") } },
   };
 }
 
@@ -88,5 +89,52 @@ describe("cachedProvider", () => {
     expect(credentials.accessKeyId).toBe("ASIA1");
     expect(warnings.join()).toContain("could not save credentials in the cache");
     expect(warnings.join()).not.toContain("secret");
+  });
+
+  test("parallel misses behind one MFA device fetch once; the others answer from the cache", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    let calls = 0;
+    const slowFetch = async (): Promise<TemporaryCredentials> => {
+      calls++;
+      await Bun.sleep(200);
+      return { accessKeyId: `ASIA${calls}`, secretAccessKey: "secret", sessionToken: "token", expiration: new Date(NOW.getTime() + 60 * MINUTE) };
+    };
+    const results = await Promise.all(Array.from({ length: 5 }, () => cachedProvider(slot(folder), slowFetch, quiet, () => NOW)()));
+    expect(calls).toBe(1);
+    expect(new Set(results.map((each) => each.accessKeyId))).toEqual(new Set(["ASIA1"]));
+  });
+
+  test("different roles behind one device take turns, each fetching once", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    let running = 0;
+    let overlapped = false;
+    const fetcherFor = (role: string) => async (): Promise<TemporaryCredentials> => {
+      running++;
+      overlapped ||= running > 1;
+      await Bun.sleep(100);
+      running--;
+      return { accessKeyId: `ASIA${role}`, secretAccessKey: "secret", sessionToken: "token", expiration: new Date(NOW.getTime() + 60 * MINUTE) };
+    };
+    const runs = ["A", "B", "A", "B"].map((role) => cachedProvider(slot(folder, role), fetcherFor(role), quiet, () => NOW)());
+    expect((await Promise.all(runs)).map((each) => each.accessKeyId)).toEqual(["ASIAA", "ASIAB", "ASIAA", "ASIAB"]);
+    expect(overlapped).toBe(false);
+  });
+
+  test("roles behind different devices do not wait on each other", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    let running = 0;
+    let overlapped = false;
+    const fetch = async (): Promise<TemporaryCredentials> => {
+      running++;
+      overlapped ||= running > 1;
+      await Bun.sleep(200);
+      running--;
+      return { accessKeyId: "ASIA1", secretAccessKey: "secret", sessionToken: "token", expiration: new Date(NOW.getTime() + 60 * MINUTE) };
+    };
+    await Promise.all([
+      cachedProvider(slot(folder, "work-role", "work+device"), fetch, quiet, () => NOW)(),
+      cachedProvider(slot(folder, "hobby-role", "hobby+device"), fetch, quiet, () => NOW)(),
+    ]);
+    expect(overlapped).toBe(true);
   });
 });

@@ -206,10 +206,11 @@ describe("STS failures are one line each", () => {
     expect(result.stderr).not.toContain("some-secret-value");
   });
 
-  test("no keys for the source profile at all", async () => {
+  test("no keys for the source profile at all: said before anyone is asked for a code", async () => {
     newSandbox();
     await Bun.write(join(sandbox.home, ".aws", "credentials"), "");
-    const result = await assumeTyping(freshCode());
+    // No terminal: the run must fail on the missing keys, not on the missing prompt.
+    const result = await sandbox.run(ASSUME);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toStartWith('vegas-credentials: profile "frank@concerts": no credentials found for source profile "default": add aws_access_key_id and aws_secret_access_key for [default]');
     expect(result.stderr.split("\n")).toHaveLength(2);

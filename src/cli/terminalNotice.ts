@@ -1,0 +1,18 @@
+/**
+ * Writes a line for the person at the terminal, when there is one: under the AWS tools stderr is a pipe that
+ * is shown only on failure. False when no terminal can be opened (an IDE, a cron job).
+ */
+export function tellTerminal(line: string): boolean {
+  const fs = require("node:fs") as typeof import("node:fs");
+  try {
+    const fd = fs.openSync(process.platform === "win32" ? "CONOUT$" : "/dev/tty", "w");
+    try {
+      fs.writeSync(fd, `${line}\n`);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,34 @@
+import type { LockHolder, LockWaiting } from "../cache/fileLock.ts";
+import type { Reporter } from "../cli/reporter.ts";
+import { tellTerminal } from "../cli/terminalNotice.ts";
+import type { RoleProfile } from "../config/roleProfile.ts";
+import { UserError } from "../userError.ts";
+
+/** Waiting runs stay quiet this long: most waits end sooner, when the holder's user types the code. */
+const QUIET_MS = 2_000;
+/** Beyond the MFA timeout, the holder may still be calling STS and writing the cache. */
+const MARGIN_MS = 30_000;
+
+/** How a run waits for another that asks the same MFA device for a code (see CacheSlot.lock). */
+export function mfaLockWaiting(profile: RoleProfile, mfaTimeoutMs: number, reporter: Reporter): LockWaiting {
+  let told = false;
+  const device = `the MFA code of ${profile.source.mfaSerial}`;
+  return {
+    timeoutMs: mfaTimeoutMs + MARGIN_MS,
+    onWait(holder: LockHolder | undefined, waitedMs: number) {
+      if (told || waitedMs < QUIET_MS) return;
+      told = true;
+      const message = `vegas-credentials: ${profile.name}: waiting for another run${describe(holder)} that asks for ${device}`;
+      if (!tellTerminal(message)) reporter.verbose(message);
+    },
+    timeoutError(holder: LockHolder | undefined) {
+      const seconds = Math.round((mfaTimeoutMs + MARGIN_MS) / 1000);
+      const end = holder === undefined ? "end it" : `end it (kill ${holder.pid})`;
+      return new UserError(`profile "${profile.name}": another run${describe(holder)} has been asking for ${device} for over ${seconds} s: answer it or ${end}, then run this again`);
+    },
+  };
+}
+
+function describe(holder: LockHolder | undefined): string {
+  return holder === undefined ? "" : ` (process ${holder.pid})`;
+}

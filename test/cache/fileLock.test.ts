@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { acquireLock, type LockHolder, readHolder } from "../../src/cache/fileLock.ts";
+import { loadFlock } from "../../src/cache/flock.ts";
+
+const HOLD_LOCK = join(import.meta.dir, "../support/holdLock.ts");
+const children: Subprocess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+function lockFile(): string {
+  return join(mkdtempSync(join(tmpdir(), "vegas-lock-")), "device.lock");
+}
+
+function waiting(timeoutMs = 10_000, seen: (LockHolder | undefined)[] = []) {
+  return { timeoutMs, onWait: (holder: LockHolder | undefined) => seen.push(holder), timeoutError: (holder: LockHolder | undefined) => new Error(`timed out waiting for ${holder?.pid}`) };
+}
+
+/** Another process that takes the lock and keeps it until killed. */
+async function holderProcess(path: string, strategy: "kernel" | "exclusive-create"): Promise<Subprocess<"ignore", "pipe", "inherit">> {
+  const child = Bun.spawn([process.execPath, HOLD_LOCK, path, strategy], { stdout: "pipe", stderr: "inherit" });
+  children.push(child);
+  const reader = child.stdout.getReader();
+  const { value } = await reader.read();
+  reader.releaseLock();
+  expect(new TextDecoder().decode(value)).toBe("held\n");
+  return child;
+}
+
+test("this platform's C library gives flock", () => {
+  expect(process.platform !== "linux" || loadFlock() !== undefined).toBe(true);
+});
+
+for (const strategy of ["kernel", "exclusive-create"] as const) {
+  const kernel = strategy === "kernel" ? undefined : null;
+
+  describe(`the ${strategy} lock`, () => {
+    test("is exclusive within a process and free again after release", async () => {
+      const path = lockFile();
+      const first = await acquireLock(path, waiting(), kernel);
+      let secondHeld = false;
+      const second = acquireLock(path, waiting(), kernel).then((lock) => {
+        secondHeld = true;
+        return lock;
+      });
+      await Bun.sleep(200);
+      expect(secondHeld).toBe(false);
+      first.release();
+      (await second).release();
+      expect(secondHeld).toBe(true);
+    });
+
+    test("waits for another process, naming it, and gives up with the caller's error", async () => {
+      const path = lockFile();
+      const holder = await holderProcess(path, strategy);
+      const seen: (LockHolder | undefined)[] = [];
+      const error = await acquireLock(path, waiting(400, seen), kernel).catch((caught: Error) => caught);
+      expect((error as Error).message).toBe(`timed out waiting for ${holder.pid}`);
+      expect(seen.length).toBeGreaterThan(2);
+      expect(seen.at(-1)?.pid).toBe(holder.pid);
+    });
+
+    test("a holder killed with SIGKILL leaves nothing that blocks the next run", async () => {
+      const path = lockFile();
+      const holder = await holderProcess(path, strategy);
+      holder.kill("SIGKILL");
+      await holder.exited;
+      const lock = await acquireLock(path, waiting(5_000), kernel);
+      expect(readHolder(path)?.pid).toBe(process.pid);
+      lock.release();
+    });
+
+    test("leaves no record files behind", async () => {
+      const path = lockFile();
+      (await acquireLock(path, waiting(), kernel)).release();
+      expect(readdirSync(join(path, "..")).filter((name) => name !== "device.lock")).toEqual([]);
+    });
+  });
+}
+
+describe("the exclusive-create lock", () => {
+  test("takes over a lock file whose holder no longer runs", async () => {
+    const path = lockFile();
+    const dead = Bun.spawnSync(["true"]).pid;
+    writeFileSync(path, JSON.stringify({ pid: dead, since: Date.now() - 1000 }));
+    const lock = await acquireLock(path, waiting(2_000), null);
+    expect(readHolder(path)?.pid).toBe(process.pid);
+    lock.release();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  test("waits on a lock file whose holder runs", async () => {
+    const path = lockFile();
+    writeFileSync(path, JSON.stringify({ pid: process.ppid, since: Date.now() }));
+    const error = await acquireLock(path, waiting(300), null).catch((caught: Error) => caught);
+    expect((error as Error).message).toBe(`timed out waiting for ${process.ppid}`);
+  });
+});
