@@ -13,6 +13,7 @@ export interface CacheStore {
 export const MACHINE_SECRET_FILE = "machine-secret";
 export const ENTRY_SUFFIX = ".entry";
 export const LOCK_SUFFIX = ".lock";
+export const FAILURE_SUFFIX = ".failed";
 
 /** Opens an existing cache for reading; undefined when there is no machine secret yet (so nothing to read). */
 export async function openCacheStore(folder: string): Promise<CacheStore | undefined> {
@@ -40,6 +41,37 @@ export async function writeEntry(store: CacheStore, identity: string, plaintext:
   const sealed = await sealEntry(store.keys.sealKey, identity, plaintext);
   const { writeFileAtomically } = await import("./writeFileAtomically.ts");
   writeFileAtomically(entryPath(store, identity), sealed);
+}
+
+/** What the last failed fetch of an entry said (never a secret: a UserError's line), and when. */
+export interface FailureNote {
+  readonly at: number;
+  readonly message: string;
+}
+
+export function readFailureNote(store: CacheStore, identity: string): FailureNote | undefined {
+  const bytes = readFileBytes(failurePath(store, identity));
+  if (bytes === undefined) return undefined;
+  try {
+    const note = JSON.parse(new TextDecoder().decode(bytes)) as Partial<FailureNote>;
+    return typeof note.at === "number" && typeof note.message === "string" ? { at: note.at, message: note.message } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeFailureNote(store: CacheStore, identity: string, message: string): Promise<void> {
+  const { writeFileAtomically } = await import("./writeFileAtomically.ts");
+  writeFileAtomically(failurePath(store, identity), new TextEncoder().encode(JSON.stringify({ at: Date.now(), message } satisfies FailureNote)));
+}
+
+export async function clearFailureNote(store: CacheStore, identity: string): Promise<void> {
+  const { unlinkQuietly } = await import("./writeFileAtomically.ts");
+  unlinkQuietly(failurePath(store, identity));
+}
+
+function failurePath(store: CacheStore, identity: string): string {
+  return joinPath(store.folder, `${keyedName(store, identity)}${FAILURE_SUFFIX}`);
 }
 
 /** The lock file of an MFA device (see cachedProvider): named like entries, so it reveals nothing either. */

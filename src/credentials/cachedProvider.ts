@@ -1,6 +1,7 @@
-import { type CacheStore, lockPath, prepareCacheStore, readEntry, writeEntry } from "../cache/cacheStore.ts";
+import { type CacheStore, clearFailureNote, lockPath, prepareCacheStore, readEntry, readFailureNote, writeEntry, writeFailureNote } from "../cache/cacheStore.ts";
 import type { LockWaiting } from "../cache/fileLock.ts";
 import type { Reporter } from "../cli/reporter.ts";
+import { isUserError, UserError } from "../userError.ts";
 import { decodeEntry, type EntryOrigin, encodeEntry } from "./cachedEntry.ts";
 import { type CredentialsProvider, isFresh, type TemporaryCredentials } from "./temporaryCredentials.ts";
 
@@ -33,6 +34,7 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: CredentialsProvider,
     // Prepare (and check) the cache folder before asking for a code, so a bad folder never wastes one.
     const store = await prepareCacheStore(slot.folder);
     const { acquireLock } = await import("../cache/fileLock.ts");
+    const waitStarted = Date.now();
     const lock = await acquireLock(lockPath(store, slot.lock.identity), slot.lock.waiting);
     try {
       // Another run may have fetched them while this one waited for the lock.
@@ -41,8 +43,16 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: CredentialsProvider,
         reporter.verbose("another run fetched the credentials meanwhile: answering from the cache");
         return fetchedMeanwhile;
       }
-      const fresh = await fetchFresh();
+      // The run this one waited for failed (a wrong code, a denied role): say what it said rather than ask
+      // again, or 30 parallel runs would ask one after another.
+      const failure = readFailureNote(store, slot.identity);
+      if (failure !== undefined && failure.at >= waitStarted) throw new UserError(failure.message);
+      const fresh = await fetchFresh().catch(async (error: unknown) => {
+        if (isUserError(error)) await writeFailureNote(store, slot.identity, error.message).catch(() => {});
+        throw error;
+      });
       await save(store, slot, fresh, now(), reporter);
+      await clearFailureNote(store, slot.identity);
       return fresh;
     } finally {
       lock.release();

@@ -6,6 +6,7 @@ import { openCacheStore } from "../../src/cache/cacheStore.ts";
 import type { Reporter } from "../../src/cli/reporter.ts";
 import { type CacheSlot, cachedProvider } from "../../src/credentials/cachedProvider.ts";
 import type { TemporaryCredentials } from "../../src/credentials/temporaryCredentials.ts";
+import { UserError } from "../../src/userError.ts";
 
 const MINUTE = 60_000;
 const NOW = new Date("2026-11-24T10:00:00Z");
@@ -136,5 +137,22 @@ describe("cachedProvider", () => {
       cachedProvider(slot(folder, "hobby-role", "hobby+device"), fetch, quiet, () => NOW)(),
     ]);
     expect(overlapped).toBe(true);
+  });
+
+  test("when the run that asked fails, the runs that waited for it fail the same way instead of asking again", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    let calls = 0;
+    const failingFetch = async (): Promise<TemporaryCredentials> => {
+      calls++;
+      await Bun.sleep(200);
+      throw new UserError('profile "frank@concerts": STS rejected the MFA code');
+    };
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => cachedProvider(slot(folder), failingFetch, quiet, () => NOW)()));
+    expect(calls).toBe(1);
+    expect(results.map((result) => (result.status === "rejected" ? (result.reason as Error).message : "fulfilled"))).toEqual(Array(5).fill('profile "frank@concerts": STS rejected the MFA code'));
+    // A run that starts afterwards asks again.
+    const fetcher = countingFetcher(60);
+    expect((await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)()).accessKeyId).toBe("ASIA1");
+    expect(fetcher.calls).toBe(1);
   });
 });

@@ -32,7 +32,7 @@ afterEach(() => sandbox?.remove());
 
 /** The README profile plus a second role behind the same device. */
 function twoRoles(): string {
-  return readmeConfig(`endpoint_url = ${sts.url}\n`) + `\n[profile frank@movies]\nvegas_role_arn = arn:aws:iam::222222222222:role/ActorRole\nvegas_source_profile = default\nendpoint_url = ${sts.url}\n`;
+  return readmeConfig(`endpoint_url = ${sts.url}\n\n[profile frank@movies]\nvegas_role_arn = arn:aws:iam::222222222222:role/ActorRole\nvegas_source_profile = default\nendpoint_url = ${sts.url}\n`);
 }
 
 /** One run that must ask (a miss): types a fresh code and returns the credentials it printed. */
@@ -118,7 +118,7 @@ describe("a tampered cache is a miss and a fresh fetch", () => {
 
 describe("crashes while writing", () => {
   test("200 cache writes killed at random moments: every entry opens or is a miss, no run prints anything broken", async () => {
-    sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`) + "\n[profile frank@elsewhere]\nvegas_role_arn = arn:aws:iam::222222222222:role/OtherRole\nvegas_source_profile = default\n");
+    sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n\n[profile frank@elsewhere]\nvegas_role_arn = arn:aws:iam::222222222222:role/OtherRole\nvegas_source_profile = default\n`));
     const profile = resolveRoleProfile({ path: "config", profiles: parseProfiles(readFileSync(join(sandbox.home, ".aws", "config"), "utf8")) }, "frank@concerts", {});
     const identity = credentialIdentity(profile);
     let writes = 0;

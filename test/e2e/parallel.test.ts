@@ -122,6 +122,24 @@ describe("parallel runs", () => {
     }
   });
 
+  test("when the one run that asked fails, the 9 that waited fail with its line instead of asking again", async () => {
+    sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
+    sts.failNext("AssumeRole", { status: 403, code: "AccessDenied", message: "MultiFactorAuthentication failed with invalid MFA one time pass code. " });
+    const run = await startParallel(["frank@concerts"], 10, sandbox.home);
+    await run.waitForText(`MFA code for ${MFA_SERIAL} (frank@concerts)`, 30_000);
+    await typeCode(run);
+    const { screen } = await run.done(60_000);
+    expect(prompts(screen, MFA_SERIAL)).toBe(1);
+    const results = outputsOf(sandbox.home, "frank@concerts");
+    expect(results).toHaveLength(10);
+    for (const result of results) {
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toBe(
+        'vegas-credentials: profile "frank@concerts": STS rejected the MFA code for arn:aws:iam::111111111111:mfa/FrankSinatra (wrong, expired, or already used once): wait for the next code and run the command again\n',
+      );
+    }
+  });
+
   test("a waiting run says on its terminal whom it waits for, then answers from the cache", async () => {
     sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
     const first = await sandbox.inTerminal([BINARY, "assume", "--profile=frank@concerts"]);
