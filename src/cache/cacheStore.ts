@@ -32,15 +32,57 @@ export async function prepareCacheStore(folder: string): Promise<CacheStore> {
 
 /** The decrypted entry for `identity`, or undefined when absent, unreadable, tampered with or foreign. */
 export async function readEntry(store: CacheStore, identity: string): Promise<Uint8Array | undefined> {
-  const sealed = readFileBytes(entryPath(store, identity));
+  const name = keyedName(store, identity);
+  const sealed = readFileBytes(joinPath(store.folder, `${name}${ENTRY_SUFFIX}`));
   if (sealed === undefined) return undefined;
-  return openEntry(store.keys.sealKey, identity, sealed);
+  const opened = await openNamedEntry(store, name, sealed);
+  return opened?.identity === identity ? opened.payload : undefined;
 }
 
-export async function writeEntry(store: CacheStore, identity: string, plaintext: Uint8Array): Promise<void> {
-  const sealed = await sealEntry(store.keys.sealKey, identity, plaintext);
+export async function writeEntry(store: CacheStore, identity: string, payload: Uint8Array): Promise<void> {
+  const name = keyedName(store, identity);
+  const sealed = await sealEntry(store.keys.sealKey, name, framed(identity, payload));
   const { writeFileAtomically } = await import("./writeFileAtomically.ts");
-  writeFileAtomically(entryPath(store, identity), sealed);
+  writeFileAtomically(joinPath(store.folder, `${name}${ENTRY_SUFFIX}`), sealed);
+}
+
+/** One file of the cache folder as a listing sees it: `identity` and `payload` only if it opens here. */
+export interface ListedEntry {
+  readonly path: string;
+  readonly identity?: string;
+  readonly payload?: Uint8Array;
+}
+
+/** Every entry in the folder, opened where it opens (the identity inside says what it is). */
+export async function listEntries(store: CacheStore): Promise<ListedEntry[]> {
+  const { readdirSync } = require("node:fs") as typeof import("node:fs");
+  const listed: ListedEntry[] = [];
+  for (const file of readdirSync(store.folder).sort()) {
+    if (!file.endsWith(ENTRY_SUFFIX) || file.startsWith(".")) continue;
+    const path = joinPath(store.folder, file);
+    const sealed = readFileBytes(path);
+    const opened = sealed === undefined ? undefined : await openNamedEntry(store, file.slice(0, -ENTRY_SUFFIX.length), sealed);
+    listed.push(opened === undefined ? { path } : { path, ...opened });
+  }
+  return listed;
+}
+
+/** Sealed under its own file name; inside, the identity it was written for, then the payload. */
+async function openNamedEntry(store: CacheStore, name: string, sealed: Uint8Array): Promise<{ identity: string; payload: Uint8Array } | undefined> {
+  const plaintext = await openEntry(store.keys.sealKey, name, sealed);
+  if (plaintext === undefined || plaintext.length < 4) return undefined;
+  const length = new DataView(plaintext.buffer, plaintext.byteOffset, 4).getUint32(0);
+  if (4 + length > plaintext.length) return undefined;
+  return { identity: new TextDecoder().decode(plaintext.subarray(4, 4 + length)), payload: plaintext.slice(4 + length) };
+}
+
+function framed(identity: string, payload: Uint8Array): Uint8Array {
+  const identityBytes = new TextEncoder().encode(identity);
+  const plaintext = new Uint8Array(4 + identityBytes.length + payload.length);
+  new DataView(plaintext.buffer).setUint32(0, identityBytes.length);
+  plaintext.set(identityBytes, 4);
+  plaintext.set(payload, 4 + identityBytes.length);
+  return plaintext;
 }
 
 /** What the last failed fetch of an entry said (never a secret: a UserError's line), and when. */
@@ -83,10 +125,6 @@ export function lockPath(store: CacheStore, lockIdentity: string): string {
  * File names are keyed hashes (HMAC-SHA256, first 160 bits): they reveal neither the profile nor the role.
  * Bun's native HMAC answers synchronously; WebCrypto's takes two trips to its worker thread (~1.2 ms).
  */
-function entryPath(store: CacheStore, identity: string): string {
-  return joinPath(store.folder, `${keyedName(store, identity)}${ENTRY_SUFFIX}`);
-}
-
 function keyedName(store: CacheStore, identity: string): string {
   return new Bun.CryptoHasher("sha256", store.keys.nameKey).update(identity).digest("hex").slice(0, 40);
 }

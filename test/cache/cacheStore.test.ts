@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MACHINE_SECRET_FILE, openCacheStore, prepareCacheStore, readEntry, writeEntry } from "../../src/cache/cacheStore.ts";
+import { listEntries, MACHINE_SECRET_FILE, openCacheStore, prepareCacheStore, readEntry, writeEntry } from "../../src/cache/cacheStore.ts";
 import { UserError } from "../../src/userError.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -123,5 +123,37 @@ describe("entries", () => {
     expect(await readEntry(store, "a")).toBeUndefined();
     writeFileSync(join(folder, entry), "");
     expect(await readEntry(store, "a")).toBeUndefined();
+  });
+});
+
+describe("listEntries", () => {
+  test("opens every entry with the identity it was written for, and lists what does not open", async () => {
+    const folder = freshFolder();
+    const store = await prepareCacheStore(folder);
+    await writeEntry(store, '["role-credentials","frank@concerts"]', encode("one"));
+    await writeEntry(store, '["role-credentials","dean@concerts"]', encode("two"));
+    await writeEntry(store, "yubikey-password\u0000123456", encode("three"));
+    writeFileSync(join(folder, `${"0".repeat(40)}.entry`), "not sealed");
+    const listed = await listEntries(store);
+    expect(listed.map((entry) => [entry.identity, decode(entry.payload)]).sort()).toEqual(
+      [
+        ['["role-credentials","dean@concerts"]', "two"],
+        ['["role-credentials","frank@concerts"]', "one"],
+        ["yubikey-password\u0000123456", "three"],
+        [undefined, undefined],
+      ].sort(),
+    );
+    expect(listed.find((entry) => entry.identity === undefined)?.path).toBe(join(folder, `${"0".repeat(40)}.entry`));
+  });
+
+  test("an entry renamed onto another identity's file name does not open under either", async () => {
+    const folder = freshFolder();
+    const store = await prepareCacheStore(folder);
+    await writeEntry(store, "a", encode("a1"));
+    await writeEntry(store, "b", encode("b1"));
+    const [fileA, fileB] = readdirSync(folder).filter((name) => name.endsWith(".entry"));
+    renameSync(join(folder, fileA ?? ""), join(folder, fileB ?? ""));
+    expect(await readEntry(store, "a")).toBeUndefined();
+    expect(await readEntry(store, "b")).toBeUndefined();
   });
 });
