@@ -46,6 +46,11 @@ export async function writeEntry(store: CacheStore, identity: string, payload: U
   writeFileAtomically(joinPath(store.folder, `${name}${ENTRY_SUFFIX}`), sealed);
 }
 
+export async function removeEntry(store: CacheStore, identity: string): Promise<void> {
+  const { unlinkQuietly } = await import("./writeFileAtomically.ts");
+  unlinkQuietly(joinPath(store.folder, `${keyedName(store, identity)}${ENTRY_SUFFIX}`));
+}
+
 /** One file of the cache folder as a listing sees it: `identity` and `payload` only if it opens here. */
 export interface ListedEntry {
   readonly path: string;

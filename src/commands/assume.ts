@@ -1,5 +1,5 @@
 import { cacheFolderPath } from "../cache/cacheFolder.ts";
-import { openCacheStore } from "../cache/cacheStore.ts";
+import { type CacheStore, openCacheStore } from "../cache/cacheStore.ts";
 import type { AssumeArgs } from "../cli/commandLine.ts";
 import type { Reporter } from "../cli/reporter.ts";
 import { configFilePath, homeFolder } from "../config/configFilePath.ts";
@@ -35,17 +35,17 @@ export async function assume(args: AssumeArgs, env: Env, reporter: Reporter): Pr
       origin: { profile: profile.name, roleArn: profile.roleArn, sourceProfile: profile.source.name, mfaSerial: profile.source.mfaSerial },
       lock: { identity: mfaDeviceIdentity(profile), waiting: mfaLockWaiting(profile, DEFAULT_MFA_TIMEOUT_MS, reporter) },
     },
-    () => fetchWithMfa(profile, args, reporter, env),
+    (store) => fetchWithMfa(profile, args, reporter, env, store),
     reporter,
   );
   return credentialProcessJson(await provider());
 }
 
-async function fetchWithMfa(profile: RoleProfile, args: AssumeArgs, reporter: Reporter, env: Env): Promise<TemporaryCredentials> {
+async function fetchWithMfa(profile: RoleProfile, args: AssumeArgs, reporter: Reporter, env: Env, store: CacheStore): Promise<TemporaryCredentials> {
   // Seen by a credential_process the SDK may run for the source profile: it refuses to loop back here.
   extendProfileChain(profile, env);
   const { fetchRoleCredentials } = await loadFetchRoleCredentials();
-  return fetchRoleCredentials(profile, { gui: args.gui }, reporter);
+  return fetchRoleCredentials(profile, { gui: args.gui }, reporter, store);
 }
 
 /** The credential_process v1 document; Expiration in RFC 3339 UTC with a Z. */

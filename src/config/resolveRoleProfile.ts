@@ -10,7 +10,10 @@ import {
   checkRoleArn,
   checkRoleSessionName,
   checkStsRegionalEndpoints,
+  DEFAULT_MFA_SESSION_SECONDS,
   parseDurationSeconds,
+  parseFlag,
+  parseMfaSessionSeconds,
 } from "./settingChecks.ts";
 
 const DEFAULT_DURATION_SECONDS = 3600;
@@ -76,7 +79,19 @@ function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere:
     mfaSerial,
     yubikeySerial,
     yubikeyLabel: where.optional(settings, "vegas_yubikey_label", () => undefined) ?? mfaSerial,
+    mfaSession: mfaSession(settings, where),
   };
+}
+
+function mfaSession(settings: Settings, where: Where): SourceProfile["mfaSession"] {
+  const enabled = settings.vegas_mfa_session === undefined || settings.vegas_mfa_session === "" ? false : parseFlag(settings.vegas_mfa_session);
+  if (typeof enabled === "string") throw where.error("vegas_mfa_session", enabled);
+  const duration = settings.vegas_mfa_session_duration;
+  if (duration === undefined || duration === "") return enabled ? { durationSeconds: DEFAULT_MFA_SESSION_SECONDS } : undefined;
+  if (!enabled) throw where.error("vegas_mfa_session_duration", "is set but vegas_mfa_session is not true: set vegas_mfa_session = true, or remove the duration");
+  const seconds = parseMfaSessionSeconds(duration);
+  if (typeof seconds === "string") throw where.error("vegas_mfa_session_duration", seconds);
+  return { durationSeconds: seconds };
 }
 
 function durationSeconds(settings: Settings, where: Where): number {

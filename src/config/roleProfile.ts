@@ -17,6 +17,8 @@ export interface SourceProfile {
   readonly mfaSerial: string;
   readonly yubikeySerial: string | undefined;
   readonly yubikeyLabel: string;
+  /** `vegas_mfa_session = true`: one MFA code opens a GetSessionToken session that roles are assumed from. */
+  readonly mfaSession: { readonly durationSeconds: number } | undefined;
 }
 
 export interface StsTarget {
@@ -50,4 +52,17 @@ export function credentialIdentity(profile: RoleProfile): string {
 /** One MFA device as the user has it: runs that would ask it for a code take turns (see CacheSlot.lock). */
 export function mfaDeviceIdentity(profile: RoleProfile): string {
   return JSON.stringify(["mfa-device", profile.source.name, profile.source.mfaSerial]);
+}
+
+/** Everything that decides an MFA session (see fetchThroughMfaSession): the cache keys its entry by it. */
+export function mfaSessionIdentity(profile: RoleProfile): string {
+  return JSON.stringify([
+    "mfa-session",
+    profile.source.name,
+    profile.source.mfaSerial,
+    profile.source.mfaSession?.durationSeconds ?? 0,
+    profile.sts.region,
+    profile.sts.endpoint ?? "",
+    profile.sts.useGlobalEndpoint,
+  ]);
 }

@@ -36,6 +36,26 @@ export function parseDurationSeconds(value: string): number | string {
   return seconds;
 }
 
+export const DEFAULT_MFA_SESSION_SECONDS = 12 * 3600;
+/** GetSessionToken with an IAM user's keys: 15 minutes to 36 hours. */
+const MIN_MFA_SESSION_SECONDS = 900;
+const MAX_MFA_SESSION_SECONDS = 36 * 3600;
+
+/** true/false, as the AWS config files write booleans (any case; yes/no and 1/0 too). */
+export function parseFlag(value: string): boolean | string {
+  if (/^(true|yes|1)$/i.test(value)) return true;
+  if (/^(false|no|0)$/i.test(value)) return false;
+  return `"${value}" is not true or false: write true to turn it on or false to turn it off`;
+}
+
+export function parseMfaSessionSeconds(value: string): number | string {
+  const range = `use a value from ${MIN_MFA_SESSION_SECONDS} (15 minutes) to ${MAX_MFA_SESSION_SECONDS} (36 hours)`;
+  if (!/^\d+$/.test(value)) return `"${value}" is not a whole number of seconds: ${range}`;
+  const seconds = Number(value);
+  if (seconds < MIN_MFA_SESSION_SECONDS || seconds > MAX_MFA_SESSION_SECONDS) return `${value} is outside what STS allows for a session: ${range}`;
+  return seconds;
+}
+
 export function checkRoleSessionName(value: string): string | undefined {
   if (SESSION_NAME.test(value)) return undefined;
   if (value.length < 2 || value.length > 64) return `"${value}" has ${value.length} characters: STS wants 2 to 64`;

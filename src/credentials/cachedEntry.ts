@@ -18,34 +18,41 @@ export interface CachedEntry {
 
 export type EntryOrigin = Omit<CachedEntry, "kind" | "fetchedAt" | "credentials">;
 
+export type CredentialsRecord = CachedEntry["credentials"];
+
 export function encodeEntry(origin: EntryOrigin, credentials: TemporaryCredentials, now: Date): Uint8Array {
-  const entry: CachedEntry = {
-    kind: "role-credentials",
-    ...origin,
-    fetchedAt: now.toISOString(),
-    credentials: {
-      AccessKeyId: credentials.accessKeyId,
-      SecretAccessKey: credentials.secretAccessKey,
-      SessionToken: credentials.sessionToken,
-      Expiration: credentials.expiration.toISOString(),
-    },
-  };
+  const entry: CachedEntry = { kind: "role-credentials", ...origin, fetchedAt: now.toISOString(), credentials: credentialsRecord(credentials) };
   return new TextEncoder().encode(JSON.stringify(entry));
 }
 
 /** The credentials of an entry, or undefined if it is not a well-formed role-credentials entry. */
 export function decodeEntry(bytes: Uint8Array): TemporaryCredentials | undefined {
-  let entry: Partial<CachedEntry>;
+  return credentialsOfKind(bytes, "role-credentials");
+}
+
+/** Credentials as entries store them (the credential_process field names). */
+export function credentialsRecord(credentials: TemporaryCredentials): CredentialsRecord {
+  return {
+    AccessKeyId: credentials.accessKeyId,
+    SecretAccessKey: credentials.secretAccessKey,
+    SessionToken: credentials.sessionToken,
+    Expiration: credentials.expiration.toISOString(),
+  };
+}
+
+/** The complete credentials of an entry of this kind, or undefined for anything else. */
+export function credentialsOfKind(bytes: Uint8Array, kind: string): TemporaryCredentials | undefined {
+  let entry: { kind?: unknown; credentials?: Partial<Record<keyof CredentialsRecord, unknown>> };
   try {
-    entry = JSON.parse(new TextDecoder().decode(bytes)) as Partial<CachedEntry>;
+    entry = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return undefined;
   }
   const credentials = entry?.credentials;
-  if (entry?.kind !== "role-credentials" || typeof credentials !== "object" || credentials === null) return undefined;
+  if (entry?.kind !== kind || typeof credentials !== "object" || credentials === null) return undefined;
   const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials;
   const expiration = new Date(typeof Expiration === "string" ? Expiration : Number.NaN);
-  if (![AccessKeyId, SecretAccessKey, SessionToken].every((value) => typeof value === "string" && value !== "")) return undefined;
-  if (Number.isNaN(expiration.getTime())) return undefined;
+  if (typeof AccessKeyId !== "string" || typeof SecretAccessKey !== "string" || typeof SessionToken !== "string") return undefined;
+  if (AccessKeyId === "" || SecretAccessKey === "" || SessionToken === "" || Number.isNaN(expiration.getTime())) return undefined;
   return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration };
 }

@@ -23,7 +23,10 @@ export interface CacheSlot {
  * Wraps a provider that fetches fresh credentials (and asks for an MFA code) with the encrypted cache:
  * fresh cached credentials answer at once; otherwise fetch, store, answer.
  */
-export function cachedProvider(slot: CacheSlot, fetchFresh: CredentialsProvider, reporter: Reporter, now = () => new Date()): CredentialsProvider {
+/** Fetches fresh credentials (asking for a code as needed); gets the prepared cache for entries of its own. */
+export type FreshFetcher = (store: CacheStore) => Promise<TemporaryCredentials>;
+
+export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, reporter: Reporter, now = () => new Date()): CredentialsProvider {
   return async () => {
     const cached = await lookUp(slot, now());
     if (cached !== undefined) {
@@ -47,7 +50,7 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: CredentialsProvider,
       // again, or 30 parallel runs would ask one after another.
       const failure = readFailureNote(store, slot.identity);
       if (failure !== undefined && failure.at >= waitStarted) throw new UserError(failure.message);
-      const fresh = await fetchFresh().catch(async (error: unknown) => {
+      const fresh = await fetchFresh(store).catch(async (error: unknown) => {
         if (isUserError(error)) await writeFailureNote(store, slot.identity, error.message).catch(() => {});
         throw error;
       });

@@ -43,7 +43,7 @@ describe("a valid profile", () => {
       roleSessionName: "SinatraAtTheSands",
       externalId: "0093624694724",
       sts: { region: "us-west-1", endpoint: undefined, useGlobalEndpoint: false },
-      source: { name: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra", yubikeySerial: undefined, yubikeyLabel: "arn:aws:iam::111111111111:mfa/FrankSinatra" },
+      source: { name: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra", yubikeySerial: undefined, yubikeyLabel: "arn:aws:iam::111111111111:mfa/FrankSinatra", mfaSession: undefined },
     });
   });
 
@@ -58,6 +58,33 @@ describe("a valid profile", () => {
     const profile = resolveRoleProfile(config(`${SOURCE}vegas_yubikey_serial = 12345678\nvegas_yubikey_label = Frank\n${ROLE}`), "frank@concerts", {});
     expect(profile.source.yubikeySerial).toBe("12345678");
     expect(profile.source.yubikeyLabel).toBe("Frank");
+  });
+});
+
+describe("MFA sessions", () => {
+  const withSource = (lines: string) => `${SOURCE}${lines}${ROLE}`;
+
+  test("are off unless vegas_mfa_session is true", () => {
+    expect(resolveRoleProfile(config(SOURCE + ROLE), "frank@concerts", {}).source.mfaSession).toBeUndefined();
+    expect(resolveRoleProfile(config(withSource("vegas_mfa_session = false\n")), "frank@concerts", {}).source.mfaSession).toBeUndefined();
+  });
+
+  test.each(["true", "True", "yes", "1"])("vegas_mfa_session = %s turns them on for 12 hours", (value) => {
+    expect(resolveRoleProfile(config(withSource(`vegas_mfa_session = ${value}\n`)), "frank@concerts", {}).source.mfaSession).toEqual({ durationSeconds: 43_200 });
+  });
+
+  test("vegas_mfa_session_duration sets the session's length", () => {
+    const profile = resolveRoleProfile(config(withSource("vegas_mfa_session = true\nvegas_mfa_session_duration = 129600\n")), "frank@concerts", {});
+    expect(profile.source.mfaSession).toEqual({ durationSeconds: 129_600 });
+  });
+
+  test.each([
+    ["vegas_mfa_session = sometimes\n", 'vegas_mfa_session "sometimes" is not true or false: write true to turn it on or false to turn it off'],
+    ["vegas_mfa_session = true\nvegas_mfa_session_duration = 600\n", "vegas_mfa_session_duration 600 is outside what STS allows for a session: use a value from 900 (15 minutes) to 129600 (36 hours)"],
+    ["vegas_mfa_session = true\nvegas_mfa_session_duration = 12h\n", 'vegas_mfa_session_duration "12h" is not a whole number of seconds: use a value from 900 (15 minutes) to 129600 (36 hours)'],
+    ["vegas_mfa_session_duration = 3600\n", "vegas_mfa_session_duration is set but vegas_mfa_session is not true: set vegas_mfa_session = true, or remove the duration"],
+  ])("%s is refused", (lines, problem) => {
+    expect(errorOf(withSource(lines))).toBe(`profile "default" (the vegas_source_profile of "frank@concerts") in ${FILE}: ${problem}`);
   });
 });
 

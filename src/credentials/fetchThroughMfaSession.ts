@@ -1,0 +1,79 @@
+import { type CacheStore, readEntry, removeEntry, writeEntry } from "../cache/cacheStore.ts";
+import type { Reporter } from "../cli/reporter.ts";
+import { mfaSessionIdentity, type RoleProfile, type SourceProfile } from "../config/roleProfile.ts";
+import { explainStsError } from "../sts/explainStsError.ts";
+import { openStsClient } from "../sts/stsClient.ts";
+import { decodeMfaSessionEntry, encodeMfaSessionEntry } from "./mfaSessionEntry.ts";
+import type { TemporaryCredentials } from "./temporaryCredentials.ts";
+
+export interface SessionFetch {
+  readonly roleSessionName: string;
+  askForCode(): Promise<string>;
+  readonly store: CacheStore;
+  readonly reporter: Reporter;
+}
+
+/** A session this close to its end is not used: the AssumeRole call itself must still be signed in time. */
+const SESSION_MARGIN_MS = 60_000;
+/** What STS says of a session it no longer takes (revoked, expired early, a policy that now denies it). */
+const SESSION_REJECTED = new Set(["ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException", "AccessDenied", "AccessDeniedException"]);
+
+/**
+ * Role credentials from an MFA session (`vegas_mfa_session = true`): a cached GetSessionToken session signs
+ * AssumeRole without SerialNumber/TokenCode, so roles behind the source profile need no new code until it
+ * nears its end. A missing or rejected session costs one code: GetSessionToken, cache it, carry on.
+ */
+export async function fetchThroughMfaSession(profile: RoleProfile, settings: NonNullable<SourceProfile["mfaSession"]>, fetch: SessionFetch): Promise<TemporaryCredentials> {
+  const { store, reporter } = fetch;
+  const identity = mfaSessionIdentity(profile);
+  const cached = await readSession(store, identity);
+  if (cached !== undefined) {
+    reporter.verbose(`MFA session valid until ${cached.expiration.toISOString()}: assuming the role without a code`);
+    try {
+      return await assumeFromSession(profile, cached, fetch);
+    } catch (error) {
+      if (!SESSION_REJECTED.has((error as { name?: string }).name ?? "")) throw explainStsError(error, profile, "AssumeRole");
+      reporter.verbose(`STS no longer takes the MFA session (${(error as { name?: string }).name}): asking for a new code`);
+      await removeEntry(store, identity);
+    }
+  }
+  const session = await openSession(profile, settings, fetch);
+  try {
+    await writeEntry(store, identity, encodeMfaSessionEntry(profile, session, new Date()));
+  } catch (error) {
+    reporter.warn(`could not save the MFA session in the cache (${(error as Error).message}): the next role will ask for a new code`);
+  }
+  try {
+    return await assumeFromSession(profile, session, fetch);
+  } catch (error) {
+    throw explainStsError(error, profile, "AssumeRole");
+  }
+}
+
+async function readSession(store: CacheStore, identity: string): Promise<TemporaryCredentials | undefined> {
+  const payload = await readEntry(store, identity);
+  const session = payload === undefined ? undefined : decodeMfaSessionEntry(payload);
+  return session !== undefined && session.expiration.getTime() - Date.now() > SESSION_MARGIN_MS ? session : undefined;
+}
+
+async function openSession(profile: RoleProfile, settings: NonNullable<SourceProfile["mfaSession"]>, fetch: SessionFetch): Promise<TemporaryCredentials> {
+  const sts = await openStsClient(profile, fetch.reporter).catch((error: unknown) => {
+    throw explainStsError(error, profile, "GetSessionToken");
+  });
+  try {
+    return await sts.getSessionToken(await fetch.askForCode(), settings.durationSeconds);
+  } catch (error) {
+    throw explainStsError(error, profile, "GetSessionToken");
+  } finally {
+    sts.close();
+  }
+}
+
+async function assumeFromSession(profile: RoleProfile, session: TemporaryCredentials, fetch: SessionFetch): Promise<TemporaryCredentials> {
+  const sts = await openStsClient(profile, fetch.reporter, session);
+  try {
+    return await sts.assumeRole(fetch.roleSessionName);
+  } finally {
+    sts.close();
+  }
+}

@@ -1,0 +1,97 @@
+import type { Reporter } from "../cli/reporter.ts";
+import type { RoleProfile } from "../config/roleProfile.ts";
+import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
+
+/**
+ * STS for one role profile, with the credentials that sign its calls already found. Calls throw the SDK's
+ * own errors: callers turn them into one line with explainStsError, or act on them (a rejected session).
+ */
+export interface StsClient {
+  /** AssumeRole; with `mfaCode` the call carries SerialNumber and TokenCode, without it the signer must have MFA. */
+  assumeRole(roleSessionName: string, mfaCode?: string): Promise<TemporaryCredentials>;
+  /** GetSessionToken with an MFA code: a session whose keys satisfy MFA for the roles assumed from it. */
+  getSessionToken(mfaCode: string, durationSeconds: number): Promise<TemporaryCredentials>;
+  close(): void;
+}
+
+/**
+ * Loads the SDK and finds the signing credentials before anyone is asked for a code: the source profile's
+ * (the SDK finds them by profile name: keys, SSO, credential_process...; this tool never reads
+ * ~/.aws/credentials itself), or `signWith` (an MFA session). A source profile without credentials fails
+ * here and never wastes a single-use code.
+ */
+export async function openStsClient(profile: RoleProfile, reporter: Reporter, signWith?: TemporaryCredentials): Promise<StsClient> {
+  // The SDK costs 30–75 ms to load: only a cache miss pays for it.
+  const [{ STSClient, AssumeRoleCommand, GetSessionTokenCommand }, { fromIni }] = await Promise.all([
+    import("@aws-sdk/client-sts"),
+    import("@aws-sdk/credential-provider-ini"),
+  ]);
+  const client = new STSClient({
+    // A source profile lives in the AWS config files: fromIni covers keys, SSO, credential_process and
+    // credential_source there, and never probes EC2 instance metadata (seconds of timeouts off EC2).
+    credentials: signWith ?? fromIni({ profile: profile.source.name, logger: sdkLogger(reporter) }),
+    region: profile.sts.region,
+    ...(profile.sts.endpoint !== undefined ? { endpoint: profile.sts.endpoint } : {}),
+    useGlobalEndpoint: profile.sts.useGlobalEndpoint,
+    // One retry, for throttling and transient faults (the SDK's standard policy). A throttled call never spent the
+    // single-use MFA code; a retry after a 5xx that did spend it fails as a reused code, which the user sees as such.
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+    logger: sdkLogger(reporter),
+  });
+  try {
+    // The provider memoizes what it finds: the calls below sign with the same credentials.
+    await client.config.credentials();
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+  const where = `in ${profile.sts.region}${profile.sts.endpoint ? ` at ${profile.sts.endpoint}` : ""}`;
+  const signer = signWith === undefined ? `source profile "${profile.source.name}"` : "the MFA session";
+  return {
+    async assumeRole(roleSessionName: string, mfaCode?: string): Promise<TemporaryCredentials> {
+      reporter.verbose(`STS AssumeRole ${profile.roleArn} as ${signer} ${where}`);
+      const response = await client.send(
+        new AssumeRoleCommand({
+          RoleArn: profile.roleArn,
+          RoleSessionName: roleSessionName,
+          DurationSeconds: profile.durationSeconds,
+          ...(mfaCode !== undefined ? { SerialNumber: profile.source.mfaSerial, TokenCode: mfaCode } : {}),
+          ...(profile.externalId !== undefined ? { ExternalId: profile.externalId } : {}),
+        }),
+      );
+      return complete(response.Credentials, "AssumeRole");
+    },
+    async getSessionToken(mfaCode: string, durationSeconds: number): Promise<TemporaryCredentials> {
+      reporter.verbose(`STS GetSessionToken for ${profile.source.mfaSerial} as ${signer} ${where}, ${durationSeconds} s`);
+      const response = await client.send(new GetSessionTokenCommand({ SerialNumber: profile.source.mfaSerial, TokenCode: mfaCode, DurationSeconds: durationSeconds }));
+      return complete(response.Credentials, "GetSessionToken");
+    },
+    close: () => client.destroy(),
+  };
+}
+
+interface SdkCredentials {
+  AccessKeyId?: string;
+  SecretAccessKey?: string;
+  SessionToken?: string;
+  Expiration?: Date;
+}
+
+function complete(credentials: SdkCredentials | undefined, action: string): TemporaryCredentials {
+  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken || !credentials.Expiration) {
+    throw new Error(`STS answered ${action} without complete credentials`);
+  }
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+    expiration: new Date(credentials.Expiration),
+  };
+}
+
+/** The SDK's own warnings go to verbose output, not to the stderr line the AWS CLI shows. */
+function sdkLogger(reporter: Reporter) {
+  const quiet = () => {};
+  return { debug: quiet, info: quiet, trace: quiet, warn: (message: unknown) => reporter.verbose(`AWS SDK: ${String(message).split("\n")[0]}`), error: quiet };
+}
