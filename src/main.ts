@@ -1,34 +1,48 @@
 import { buildInfo } from "./buildInfo.ts";
-import type { AssumeArgs, GlobalFlags } from "./cli/commandLine.ts";
+import type { AssumeArgs } from "./cli/commandLine.ts";
+import { outputStyle, wantsVerbose } from "./cli/outputStyle.ts";
 import { parseFastArgv } from "./cli/parseFastArgv.ts";
-import { stderrReporter } from "./cli/reporter.ts";
+import { type PersonReporter, personReporter } from "./cli/reporter.ts";
 import { assume } from "./commands/assume.ts";
+import { homeFolder } from "./config/configFilePath.ts";
 import { loadYargsProgram } from "./lazyModules.ts";
+import { writeRunLog } from "./log/runLog.ts";
+import { stateFolderPath } from "./log/stateFolder.ts";
 import { isUserError } from "./userError.ts";
 
 // A CommonJS entry (needed for --bytecode) has no top-level await: the program lives in main().
 async function main(argv: readonly string[]): Promise<number> {
-  const handlers = {
-    assume: async (args: AssumeArgs) => {
-      // console.log: process.stdout.write costs ~19 ms at start-up in a compiled binary.
-      console.log(await assume(args, process.env, stderrReporter(args.verbose)));
-    },
-    version: async (_flags: GlobalFlags) => {
-      console.log(buildInfo.version);
-    },
+  const env = process.env;
+  const verbose = wantsVerbose(argv.includes("--verbose"), env);
+  // Lines for a person go to the terminal (see Reporter): styled for one.
+  const reporter = personReporter(verbose, outputStyle({ color: !argv.includes("--no-color"), emoji: !argv.includes("--no-emoji") }, env, true));
+  const runAssume = async (args: AssumeArgs) => {
+    // console.log: process.stdout.write costs ~19 ms at start-up in a compiled binary.
+    console.log(await assume(args, env, reporter));
   };
-  const verbose = argv.includes("--verbose");
+  let exitCode = 0;
+  let error: string | undefined;
   try {
     const fast = parseFastArgv(argv);
-    if (fast !== undefined) await handlers.assume(fast);
+    if (fast !== undefined) await runAssume(fast);
     else {
       const { runYargsProgram } = await loadYargsProgram();
-      await runYargsProgram(argv, handlers, buildInfo.version);
+      const printsToTerminal = (require("node:tty") as typeof import("node:tty")).isatty(1);
+      await runYargsProgram(argv, { assume: runAssume }, { env, reporter, print: (text) => console.log(text), printsToTerminal, version: buildInfo.version });
     }
-    return 0;
-  } catch (error) {
-    return reportFailure(error, verbose);
+  } catch (failure) {
+    exitCode = reportFailure(failure, verbose);
+    error = isUserError(failure) ? failure.message : `unexpected ${failure instanceof Error ? failure.name : "error"}`;
   }
+  await logRun(argv, env, reporter, exitCode, error);
+  return exitCode;
+}
+
+/** One line per run in the state folder's log; shell completion (a run per TAB) is not worth a line. */
+async function logRun(argv: readonly string[], env: Record<string, string | undefined>, reporter: PersonReporter, exitCode: number, error: string | undefined): Promise<void> {
+  if (argv[0] === "--get-yargs-completions") return;
+  const command = argv.filter((arg) => !arg.startsWith("-")).slice(0, argv[0] === "cache" || argv[0] === "config" ? 2 : 1).join(" ") || (argv[0] ?? "");
+  await writeRunLog(stateFolderPath(env, homeFolder(env)), { command, facts: reporter.facts, exitCode, error, durationMs: performance.now() });
 }
 
 /** One line on stderr (the AWS CLI shows it as is); the stack only in verbose mode and only for bugs. */

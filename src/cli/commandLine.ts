@@ -15,6 +15,8 @@ export interface CommandSpec {
   readonly description: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
   readonly examples: readonly (readonly [string, string])[];
+  readonly aliases?: readonly string[];
+  readonly subcommands?: readonly CommandSpec[];
 }
 
 export const PROGRAM = "vegas-credentials";
@@ -25,6 +27,9 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   emoji: { type: "boolean", default: true, description: "Emoji in messages; --no-emoji turns them off" },
   gui: { type: "boolean", default: true, description: "Allow GUI dialogs for the MFA code; --no-gui turns them off" },
 };
+
+/** Flags yargs shows in --help but that never reach parseFastArgv (they end the run before any command). */
+export const INFO_OPTION: OptionSpec = { type: "boolean", description: "Print what this build is and where it keeps its files" };
 
 export const ASSUME: CommandSpec = {
   name: "assume",
@@ -38,14 +43,82 @@ export const ASSUME: CommandSpec = {
   ],
 };
 
-export const VERSION_COMMAND: CommandSpec = {
-  name: "version",
-  description: "Print the version",
-  options: {},
-  examples: [["$0 version", "Print the version"]],
+export const CACHE_LIST: CommandSpec = {
+  name: "list",
+  aliases: ["$0"],
+  description: "Show what is cached: one row per entry, when it expires and whether it is still used (never a secret)",
+  options: {
+    json: { type: "boolean", default: false, description: "Print the entries as a JSON array, for scripts" },
+  },
+  examples: [
+    ["$0 cache", "The table of cached entries"],
+    ["$0 cache list --json", "The same as JSON"],
+  ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [ASSUME, VERSION_COMMAND];
+export const CACHE_CLEAN: CommandSpec = {
+  name: "clean",
+  description: "Remove cached entries: all of them, or those the options pick (kinds add up; --profile and --expired narrow)",
+  options: {
+    credential: { type: "boolean", default: false, description: "Role credentials" },
+    session: { type: "boolean", default: false, description: "MFA sessions (vegas_mfa_session)" },
+    password: { type: "boolean", default: false, description: "YubiKey OATH passwords" },
+    profile: { type: "string", alias: "p", description: "Only this profile's entries (a role profile also takes its source profile's MFA session)" },
+    expired: { type: "boolean", default: false, description: "Only expired or unreadable entries" },
+  },
+  examples: [
+    ["$0 cache clean", "Remove everything: the next run asks for an MFA code"],
+    ["$0 cache clean --profile frank@concerts", "Only frank@concerts (and the MFA session of its source profile)"],
+    ["$0 cache clean --session", "Only MFA sessions"],
+    ["$0 cache clean --expired", "Only what can no longer be used"],
+  ],
+};
+
+export const CACHE: CommandSpec = {
+  name: "cache",
+  description: "Show the cache (default) or clean it",
+  options: {},
+  examples: [],
+  subcommands: [CACHE_LIST, CACHE_CLEAN],
+};
+
+export const CONFIG_LIST: CommandSpec = {
+  name: "list",
+  description: "Show the files and folders in use, and which ways of asking for an MFA code work here",
+  options: {},
+  examples: [["$0 config list", "Config file, cache and log folders, ykman, dialog, terminal"]],
+};
+
+export const CONFIG_SHOW_PROFILE: CommandSpec = {
+  name: "show-profile",
+  description: "Show a role profile as resolved (every setting, where it came from), its checksum and its problems",
+  options: {
+    profile: { type: "string", alias: "p", required: true, description: "The role profile to show" },
+  },
+  examples: [["$0 config show-profile --profile frank@concerts", "What frank@concerts resolves to, and what is wrong with it"]],
+};
+
+export const CONFIG: CommandSpec = {
+  name: "config",
+  description: "Show the configuration in use",
+  options: {},
+  examples: [],
+  subcommands: [CONFIG_LIST, CONFIG_SHOW_PROFILE],
+};
+
+export const VERSION_COMMAND: CommandSpec = {
+  name: "version",
+  description: "Print the version (--full: commit, build date, platform, Bun)",
+  options: {
+    full: { type: "boolean", default: false, description: "Also the commit, build date, OS/architecture and Bun version" },
+  },
+  examples: [
+    ["$0 version", "Print the version"],
+    ["$0 version --full", "Everything about this build, for bug reports"],
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [ASSUME, CACHE, CONFIG, VERSION_COMMAND];
 
 export interface GlobalFlags {
   readonly verbose: boolean;
@@ -56,4 +129,10 @@ export interface GlobalFlags {
 
 export interface AssumeArgs extends GlobalFlags {
   readonly profile: string;
+}
+
+/** A command other than assume, as yargs parsed it: its path (`cache clean`) and its options. */
+export interface CommandArgs extends GlobalFlags {
+  readonly command: string;
+  readonly options: Readonly<Record<string, unknown>>;
 }

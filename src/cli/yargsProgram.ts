@@ -1,23 +1,42 @@
 import yargs from "yargs/yargs";
 import type { Argv, Options } from "yargs";
+import { type CommandContext, runCommand } from "../commands/runCommand.ts";
 import { UserError } from "../userError.ts";
-import { type AssumeArgs, COMMANDS, type CommandSpec, GLOBAL_OPTIONS, type GlobalFlags, type OptionSpec, PROGRAM } from "./commandLine.ts";
+import {
+  type AssumeArgs,
+  type CommandArgs,
+  COMMANDS,
+  type CommandSpec,
+  GLOBAL_OPTIONS,
+  type GlobalFlags,
+  INFO_OPTION,
+  type OptionSpec,
+  PROGRAM,
+} from "./commandLine.ts";
 
 export interface CommandHandlers {
   assume(args: AssumeArgs): Promise<void>;
-  version(flags: GlobalFlags): Promise<void>;
+  /** Every other command; the default runs it (see commands/runCommand.ts). */
+  other?(args: CommandArgs): Promise<void>;
 }
 
-/** The full command line, built from the shared definition: help, validation and every command. */
-export async function runYargsProgram(argv: readonly string[], handlers: CommandHandlers, version: string): Promise<void> {
+/** The full command line, built from the shared definition: help, validation, completion and every command. */
+export async function runYargsProgram(argv: readonly string[], handlers: CommandHandlers, context: CommandContext): Promise<void> {
+  const other = handlers.other ?? ((args: CommandArgs) => runCommand(args, context));
+  // --info answers on its own, like --version (yargs would first ask for a command).
+  if (argv.includes("--info") && argv.every((arg) => arg.startsWith("-"))) {
+    return other({ ...globalFlags(argv), command: "info", options: {} });
+  }
   let program: Argv = yargs([...argv])
     .scriptName(PROGRAM)
     .usage(`${PROGRAM} <command> [options]\n\nAssume MFA-protected AWS roles from credential_process, with an encrypted cache.`)
     .options(toYargsOptions(GLOBAL_OPTIONS))
+    .option("info", { type: INFO_OPTION.type, describe: INFO_OPTION.description })
     .strict()
-    .demandCommand(1, "name a command: assume or version")
+    .demandCommand(1, `name a command: ${COMMANDS.map((spec) => spec.name).join(", ")} or completion`)
     .recommendCommands()
-    .version(version)
+    .completion("completion", "Print a shell completion script (bash or zsh): eval \"$(vegas-credentials completion)\"")
+    .version(context.version)
     .help()
     .alias("help", "h")
     .wrap(Math.min(110, process.stdout.columns || 100))
@@ -28,17 +47,36 @@ export async function runYargsProgram(argv: readonly string[], handlers: Command
       }
       throw error;
     });
-  for (const spec of COMMANDS) program = program.command(commandModule(spec, handlers));
+  for (const spec of COMMANDS) program = program.command(commandModule(spec, [], handlers.assume, other));
   await program.parseAsync();
 }
 
-function commandModule(spec: CommandSpec, handlers: CommandHandlers) {
+function globalFlags(argv: readonly string[]): GlobalFlags {
   return {
-    command: spec.name,
+    verbose: argv.includes("--verbose"),
+    color: !argv.includes("--no-color"),
+    emoji: !argv.includes("--no-emoji"),
+    gui: !argv.includes("--no-gui"),
+  };
+}
+
+function commandModule(
+  spec: CommandSpec,
+  parents: readonly string[],
+  assume: CommandHandlers["assume"],
+  other: NonNullable<CommandHandlers["other"]>,
+) {
+  const path = [...parents, spec.name];
+  return {
+    command: [spec.name, ...(spec.aliases ?? [])],
     describe: spec.description,
     builder: (command: Argv) => {
       let built = command.options(toYargsOptions(spec.options));
       for (const [example, description] of spec.examples) built = built.example(example, description);
+      for (const sub of spec.subcommands ?? []) built = built.command(commandModule(sub, path, assume, other));
+      if (spec.subcommands !== undefined && !spec.subcommands.some((sub) => sub.aliases?.includes("$0"))) {
+        built = built.demandCommand(1, `name a ${spec.name} command: ${spec.subcommands.map((sub) => sub.name).join(" or ")}`);
+      }
       return built;
     },
     handler: async (parsed: Record<string, unknown>) => {
@@ -48,8 +86,10 @@ function commandModule(spec: CommandSpec, handlers: CommandHandlers) {
         emoji: parsed.emoji !== false,
         gui: parsed.gui !== false,
       };
-      if (spec.name === "assume") await handlers.assume({ ...flags, profile: String(parsed.profile) });
-      else await handlers.version(flags);
+      if (path.join(" ") === "assume") return assume({ ...flags, profile: String(parsed.profile) });
+      const options: Record<string, unknown> = {};
+      for (const name of Object.keys(spec.options)) options[name] = parsed[name];
+      return other({ ...flags, command: path.join(" "), options });
     },
   };
 }
@@ -63,6 +103,7 @@ function toYargsOptions(options: Readonly<Record<string, OptionSpec>>): Record<s
       ...(spec.alias !== undefined ? { alias: spec.alias } : {}),
       ...(spec.default !== undefined ? { default: spec.default } : {}),
       ...(spec.required ? { demandOption: true, requiresArg: true } : {}),
+      ...(spec.type === "string" && !spec.required ? { requiresArg: true } : {}),
     };
   }
   return result;

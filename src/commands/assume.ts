@@ -26,6 +26,7 @@ export async function assume(args: AssumeArgs, env: Env, reporter: Reporter): Pr
   store.catch(() => {});
   const config = readConfigFile(configFilePath(env, home));
   const profile = resolveRoleProfile(config, args.profile, env);
+  reporter.record({ profile: profile.name, roleArn: profile.roleArn, mfaSerial: profile.source.mfaSerial });
   checkProfileChain(profile, env);
   const provider = cachedProvider(
     {

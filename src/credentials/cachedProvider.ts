@@ -31,9 +31,11 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, report
     const cached = await lookUp(slot, now());
     if (cached !== undefined) {
       reporter.verbose(`cache hit: credentials valid until ${cached.expiration.toISOString()}`);
+      reporter.record({ cache: "hit" });
       return cached;
     }
     reporter.verbose("cache miss: fetching new credentials");
+    reporter.record({ cache: "miss" });
     // Prepare (and check) the cache folder before asking for a code, so a bad folder never wastes one.
     const store = await prepareCacheStore(slot.folder);
     const { acquireLock } = await import("../cache/fileLock.ts");
@@ -44,6 +46,7 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, report
       const fetchedMeanwhile = await lookUp({ ...slot, store: Promise.resolve(store) }, now());
       if (fetchedMeanwhile !== undefined) {
         reporter.verbose("another run fetched the credentials meanwhile: answering from the cache");
+        reporter.record({ sts: "none (another run fetched them)" });
         return fetchedMeanwhile;
       }
       // The run this one waited for failed (a wrong code, a denied role): say what it said rather than ask

@@ -32,8 +32,11 @@ export async function fetchRoleCredentials(profile: RoleProfile, preferences: Mf
     throw explainStsError(error, profile, "AssumeRole");
   });
   try {
-    return await sts.assumeRole(roleSessionName, await askForCode());
+    const credentials = await sts.assumeRole(roleSessionName, await askForCode());
+    reporter.record({ sts: "AssumeRole ok" });
+    return credentials;
   } catch (error) {
+    reporter.record({ sts: "AssumeRole failed" });
     throw explainStsError(error, profile, "AssumeRole");
   } finally {
     sts.close();

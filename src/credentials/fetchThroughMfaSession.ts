@@ -30,7 +30,9 @@ export async function fetchThroughMfaSession(profile: RoleProfile, settings: Non
   if (cached !== undefined) {
     reporter.verbose(`MFA session valid until ${cached.expiration.toISOString()}: assuming the role without a code`);
     try {
-      return await assumeFromSession(profile, cached, fetch);
+      const credentials = await assumeFromSession(profile, cached, fetch);
+      reporter.record({ sts: "AssumeRole from MFA session ok" });
+      return credentials;
     } catch (error) {
       if (!SESSION_REJECTED.has((error as { name?: string }).name ?? "")) throw explainStsError(error, profile, "AssumeRole");
       reporter.verbose(`STS no longer takes the MFA session (${(error as { name?: string }).name}): asking for a new code`);
@@ -44,8 +46,11 @@ export async function fetchThroughMfaSession(profile: RoleProfile, settings: Non
     reporter.warn(`could not save the MFA session in the cache (${(error as Error).message}): the next role will ask for a new code`);
   }
   try {
-    return await assumeFromSession(profile, session, fetch);
+    const credentials = await assumeFromSession(profile, session, fetch);
+    reporter.record({ sts: "GetSessionToken ok, AssumeRole ok" });
+    return credentials;
   } catch (error) {
+    reporter.record({ sts: "GetSessionToken ok, AssumeRole failed" });
     throw explainStsError(error, profile, "AssumeRole");
   }
 }
@@ -63,6 +68,7 @@ async function openSession(profile: RoleProfile, settings: NonNullable<SourcePro
   try {
     return await sts.getSessionToken(await fetch.askForCode(), settings.durationSeconds);
   } catch (error) {
+    fetch.reporter.record({ sts: "GetSessionToken failed" });
     throw explainStsError(error, profile, "GetSessionToken");
   } finally {
     sts.close();

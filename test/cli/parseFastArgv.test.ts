@@ -6,12 +6,17 @@ import { runYargsProgram } from "../../src/cli/yargsProgram.ts";
 /** What yargs, built from the same definition, makes of argv: the fast parser must agree with it. */
 async function viaYargs(argv: string[]): Promise<AssumeArgs | undefined> {
   let parsed: AssumeArgs | undefined;
-  await runYargsProgram(argv, {
+  const context = { env: {}, reporter: { verbose: () => {}, warn: () => {}, notice: () => {}, record: () => {} }, print: () => {}, printsToTerminal: false, version: "test" };
+  await runYargsProgram(
+    argv,
+    {
       assume: async (args) => {
         parsed = args;
       },
-      version: async () => {},
-    }, "test");
+      other: async () => {},
+    },
+    context,
+  );
   return parsed;
 }
 

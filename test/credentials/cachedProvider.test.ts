@@ -10,7 +10,7 @@ import { UserError } from "../../src/userError.ts";
 
 const MINUTE = 60_000;
 const NOW = new Date("2026-11-24T10:00:00Z");
-const quiet: Reporter = { verbose: () => {}, warn: () => {} };
+const quiet: Reporter = { verbose: () => {}, warn: () => {}, notice: () => {}, record: () => {} };
 
 function slot(folder: string, identity = "frank@concerts", lockIdentity = "default+FrankSinatra"): CacheSlot {
   return {
@@ -86,7 +86,7 @@ describe("cachedProvider", () => {
         return { accessKeyId: "ASIA1", secretAccessKey: "secret", sessionToken: "token", expiration: new Date(NOW.getTime() + 60 * MINUTE) };
       },
     };
-    const credentials = await cachedProvider(slot(folder), fetcher.fetch, { verbose: () => {}, warn: (message) => warnings.push(message) }, () => NOW)();
+    const credentials = await cachedProvider(slot(folder), fetcher.fetch, { ...quiet, warn: (message) => warnings.push(message) }, () => NOW)();
     expect(credentials.accessKeyId).toBe("ASIA1");
     expect(warnings.join()).toContain("could not save credentials in the cache");
     expect(warnings.join()).not.toContain("secret");

@@ -5,7 +5,7 @@ import { readMfaCode } from "../../src/mfa/readMfaCode.ts";
 import { UserError } from "../../src/userError.ts";
 
 const request = { profile: "frank@concerts", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra" };
-const quiet: Reporter = { verbose: () => {}, warn: () => {} };
+const quiet: Reporter = { verbose: () => {}, warn: () => {}, notice: () => {}, record: () => {} };
 
 /** A source that answers `value` after `delayMs`, and records whether it was cancelled. */
 function fakeSource(name: string, value: string | undefined, delayMs: number) {

@@ -14,7 +14,7 @@ import { type MotoServer, startMotoServer } from "../support/motoServer.ts";
 const SOURCE_KEY = { id: "AKIAIOSFODNN7EXAMPLE", secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
 const TOTP_SECRET = "JBSWY3DPEHPK3PXP";
 const ROLE = "arn:aws:iam::222222222222:role/SingerRole";
-const quiet: Reporter = { verbose: () => {}, warn: () => {} };
+const quiet: Reporter = { verbose: () => {}, warn: () => {}, notice: () => {}, record: () => {} };
 
 let sts: StsDouble;
 let home: string;

@@ -1,0 +1,105 @@
+import { type CacheStore, listEntries, openCacheStore } from "../cache/cacheStore.ts";
+import type { ConfigFile } from "../config/readConfigFile.ts";
+import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
+import { credentialIdentity, mfaSessionIdentity } from "../config/roleProfile.ts";
+import { REFRESH_WINDOW_MS } from "../credentials/temporaryCredentials.ts";
+
+export type EntryKind = "role-credentials" | "mfa-session" | "yubikey-password" | "unknown";
+export type EntryState = "fresh" | "refresh due" | "expired" | "unreadable";
+
+export const KIND_NAMES: Record<EntryKind, string> = {
+  "role-credentials": "role credentials",
+  "mfa-session": "MFA session",
+  "yubikey-password": "YubiKey password",
+  unknown: "unknown",
+};
+
+/** One cache entry as `cache` shows it: where it came from and when it ends, never what it holds. */
+export interface InventoryItem {
+  readonly file: string;
+  readonly kind: EntryKind;
+  /** The role profile (role credentials), else the source profile, when the entry says. */
+  readonly profile?: string;
+  readonly roleArn?: string;
+  readonly sourceProfile?: string;
+  readonly mfaSerial?: string;
+  readonly yubikeySerial?: string;
+  readonly expiresAt?: Date;
+  readonly state: EntryState;
+  /** The profile's settings have changed since (or it is gone): this entry will not be used again. */
+  readonly staleConfig: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Every entry in the cache folder, described; empty when there is no cache yet. */
+export async function takeInventory(folder: string, config: ConfigFile | undefined, env: Env, now: Date): Promise<InventoryItem[]> {
+  const store = await openCacheStore(folder);
+  if (store === undefined) return [];
+  return inventoryOf(store, config, env, now);
+}
+
+export async function inventoryOf(store: CacheStore, config: ConfigFile | undefined, env: Env, now: Date): Promise<InventoryItem[]> {
+  const currentIdentities = identitiesInConfig(config, env);
+  const items: InventoryItem[] = [];
+  for (const entry of await listEntries(store)) {
+    if (entry.identity === undefined || entry.payload === undefined) {
+      items.push({ file: entry.path, kind: "unknown", state: "unreadable", staleConfig: false });
+      continue;
+    }
+    const described = describePayload(entry.payload);
+    const state = described.kind === "unknown" ? "unreadable" : stateAt(described.kind, described.expiresAt, now);
+    const staleConfig = (described.kind === "role-credentials" || described.kind === "mfa-session") && !currentIdentities.has(entry.identity);
+    items.push({ file: entry.path, ...described, state, staleConfig });
+  }
+  const order: EntryKind[] = ["role-credentials", "mfa-session", "yubikey-password", "unknown"];
+  return items.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.profile ?? "").localeCompare(b.profile ?? ""));
+}
+
+/** What a payload says of itself (see cachedEntry.ts, mfaSessionEntry.ts): names and expiry, no secrets kept. */
+export function describePayload(payload: Uint8Array): Omit<InventoryItem, "file" | "state" | "staleConfig"> {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    return { kind: "unknown" };
+  }
+  const text = (key: string) => (typeof entry[key] === "string" ? (entry[key] as string) : undefined);
+  const credentials = entry.credentials as { Expiration?: unknown } | undefined;
+  const expiration = typeof credentials?.Expiration === "string" ? credentials.Expiration : text("expiresAt");
+  const expiresAt = expiration === undefined || Number.isNaN(Date.parse(expiration)) ? undefined : new Date(expiration);
+  switch (entry.kind) {
+    case "role-credentials":
+      return { kind: "role-credentials", profile: text("profile"), roleArn: text("roleArn"), sourceProfile: text("sourceProfile"), mfaSerial: text("mfaSerial"), expiresAt };
+    case "mfa-session":
+      return { kind: "mfa-session", profile: text("sourceProfile"), sourceProfile: text("sourceProfile"), mfaSerial: text("mfaSerial"), expiresAt };
+    case "yubikey-password":
+      return { kind: "yubikey-password", yubikeySerial: text("serial"), expiresAt };
+    default:
+      return { kind: "unknown" };
+  }
+}
+
+function stateAt(kind: EntryKind, expiresAt: Date | undefined, now: Date): EntryState {
+  if (expiresAt === undefined) return "unreadable";
+  const left = expiresAt.getTime() - now.getTime();
+  if (left <= 0) return "expired";
+  // Only role credentials are refreshed ahead of expiry (botocore's window); the others are used to the end.
+  return kind === "role-credentials" && left < REFRESH_WINDOW_MS ? "refresh due" : "fresh";
+}
+
+/** The identities today's config would key its entries by: an entry with any other is stale. */
+function identitiesInConfig(config: ConfigFile | undefined, env: Env): Set<string> {
+  const identities = new Set<string>();
+  if (config === undefined) return identities;
+  for (const name of config.profiles.keys()) {
+    try {
+      const profile = resolveRoleProfile(config, name, env);
+      identities.add(credentialIdentity(profile));
+      if (profile.source.mfaSession !== undefined) identities.add(mfaSessionIdentity(profile));
+    } catch {
+      // Not a role profile, or a broken one: nothing of it can be current.
+    }
+  }
+  return identities;
+}

@@ -1,0 +1,70 @@
+import { type OutputStyle, paint } from "../cli/outputStyle.ts";
+import { renderTable } from "../cli/table.ts";
+import { type InventoryItem, KIND_NAMES } from "./cacheInventory.ts";
+
+/** `cache --json`: the inventory for scripts, dates in ISO 8601 UTC. */
+export function inventoryJson(items: readonly InventoryItem[], now: Date): string {
+  return JSON.stringify(
+    items.map((item) => ({
+      kind: item.kind,
+      profile: item.profile ?? null,
+      roleArn: item.roleArn ?? null,
+      sourceProfile: item.sourceProfile ?? null,
+      mfaSerial: item.mfaSerial ?? null,
+      yubikeySerial: item.yubikeySerial ?? null,
+      expiresAt: item.expiresAt?.toISOString() ?? null,
+      expiresInSeconds: item.expiresAt === undefined ? null : Math.round((item.expiresAt.getTime() - now.getTime()) / 1000),
+      state: item.state,
+      staleConfig: item.staleConfig,
+      file: item.file,
+    })),
+    null,
+    2,
+  );
+}
+
+/** `cache`: one row per entry, as a person reads it (local times, "47m"). */
+export function inventoryTable(items: readonly InventoryItem[], folder: string, now: Date, style: OutputStyle): string {
+  if (items.length === 0) return `The cache is empty (${folder}).`;
+  const rows = items.map((item) => [
+    item.profile ?? "?",
+    KIND_NAMES[item.kind],
+    roleOrDevice(item),
+    item.sourceProfile ?? "-",
+    item.expiresAt === undefined ? "-" : localTime(item.expiresAt),
+    item.expiresAt === undefined ? "-" : timeLeft(item.expiresAt, now),
+    stateCell(item, style),
+  ]);
+  const count = `${items.length} ${items.length === 1 ? "entry" : "entries"} in ${folder}`;
+  return `${renderTable(["PROFILE", "KIND", "ROLE / DEVICE", "SOURCE", "EXPIRES AT", "IN", "STATE"], rows, style)}\n\n${count}`;
+}
+
+function roleOrDevice(item: InventoryItem): string {
+  if (item.kind === "role-credentials") return item.roleArn ?? "?";
+  if (item.kind === "mfa-session") return item.mfaSerial ?? "?";
+  if (item.kind === "yubikey-password") return `YubiKey ${item.yubikeySerial ?? "?"}`;
+  return "?";
+}
+
+function stateCell(item: InventoryItem, style: OutputStyle): string {
+  const color = item.state === "fresh" ? "green" : item.state === "refresh due" ? "yellow" : "red";
+  const state = paint(style, color, item.state);
+  return item.staleConfig ? `${state}, ${paint(style, "yellow", "stale config")}` : state;
+}
+
+/** `2026-11-24 18:05` in the machine's time zone. */
+export function localTime(date: Date): string {
+  const two = (value: number) => String(value).padStart(2, "0");
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/** `47m`, `3h12m`, `2d4h`; `12m ago` once past. */
+export function timeLeft(until: Date, now: Date): string {
+  const seconds = Math.round((until.getTime() - now.getTime()) / 1000);
+  const span = Math.abs(seconds);
+  const minutes = Math.floor(span / 60);
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  const text = days > 0 ? `${days}d${hours % 24}h` : hours > 0 ? `${hours}h${String(minutes % 60).padStart(2, "0")}m` : minutes > 0 ? `${minutes}m` : `${span}s`;
+  return seconds < 0 ? `${text} ago` : text;
+}

@@ -1,0 +1,128 @@
+import { buildInfo } from "../buildInfo.ts";
+import type { CommandArgs } from "../cli/commandLine.ts";
+import { emoji, outputStyle, paint } from "../cli/outputStyle.ts";
+import type { Reporter } from "../cli/reporter.ts";
+import { renderTable } from "../cli/table.ts";
+import { homeFolder } from "../config/configFilePath.ts";
+import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
+import { isUserError, UserError } from "../userError.ts";
+import { takeInventory } from "./cacheInventory.ts";
+import { describeCleaning, entriesToClean } from "./cacheClean.ts";
+import { inventoryJson, inventoryTable } from "./cacheList.ts";
+import { describeFile, places, terminalAvailable } from "./configList.ts";
+import { describeProfile } from "./showProfile.ts";
+
+export interface CommandContext {
+  readonly env: Record<string, string | undefined>;
+  readonly reporter: Reporter;
+  /** Where the command's output goes (stdout in the binary). */
+  readonly print: (text: string) => void;
+  /** Whether that output is a terminal (colour only there). */
+  readonly printsToTerminal: boolean;
+  readonly version: string;
+  readonly now?: () => Date;
+}
+
+/** Runs every command but `assume`: the wiring (yargs) hands over the parsed options, this does the work. */
+export async function runCommand(args: CommandArgs, context: CommandContext): Promise<void> {
+  const { env, print } = context;
+  const home = homeFolder(env);
+  const where = places(env, home);
+  const style = outputStyle(args, env, context.printsToTerminal);
+  const now = context.now?.() ?? new Date();
+  switch (args.command) {
+    case "version":
+      print(args.options.full === true ? versionLines().join("\n") : buildInfo.version);
+      return;
+    case "info":
+      print([`vegas-credentials ${buildInfo.version}: assume MFA-protected AWS roles from credential_process, with an encrypted cache`, ...versionLines().slice(1), ...placeLines(where)].join("\n"));
+      return;
+    case "cache list": {
+      const items = await takeInventory(where.cacheFolder, readConfigIfThere(where.configFile), env, now);
+      print(args.options.json === true ? inventoryJson(items, now) : inventoryTable(items, where.cacheFolder, now, style));
+      return;
+    }
+    case "cache clean": {
+      const config = readConfigIfThere(where.configFile);
+      const items = await takeInventory(where.cacheFolder, config, env, now);
+      const chosen = entriesToClean(items, cleanChoice(args.options), config);
+      const fs = require("node:fs") as typeof import("node:fs");
+      const removed = [];
+      const failed = [];
+      for (const item of chosen) {
+        try {
+          fs.rmSync(item.file, { force: true });
+          // The note of the last failed fetch for this entry goes with it.
+          fs.rmSync(item.file.replace(/\.entry$/, ".failed"), { force: true });
+          removed.push(item);
+        } catch {
+          failed.push(item);
+        }
+      }
+      print(`${emoji(style, removed.length > 0 ? "🧹" : "✨")}${describeCleaning(removed, failed, where.cacheFolder)}`);
+      if (failed.length > 0) throw new UserError(`could not remove ${failed.length} of the chosen entries: check the permissions of ${where.cacheFolder}`);
+      return;
+    }
+    case "config list":
+      print(renderTable(["WHAT", "WHERE"], configListRows(where), style));
+      return;
+    case "config show-profile": {
+      const description = describeProfile(readConfigFile(where.configFile), String(args.options.profile), env);
+      const lines = [`profile ${description.name} in ${description.file}`, ""];
+      if (description.rows.length > 0) lines.push(renderTable(["SETTING", "VALUE", "FROM"], description.rows.map((row) => [row.key, row.value || "-", row.from]), style), "");
+      if (description.checksum !== undefined) lines.push(`checksum: ${description.checksum}`);
+      lines.push(description.problems.length === 0 ? `${emoji(style, "✅")}problems: none` : `${emoji(style, "❌")}${paint(style, "red", `problems (${description.problems.length}):`)}`);
+      for (const problem of description.problems) lines.push(`  - ${problem}`);
+      print(lines.join("\n"));
+      if (description.problems.length > 0) throw new UserError(`profile "${description.name}" has ${description.problems.length} ${description.problems.length === 1 ? "problem" : "problems"} (listed above)`);
+      return;
+    }
+    default:
+      throw new Error(`no such command: ${args.command}`);
+  }
+}
+
+function versionLines(): string[] {
+  return [
+    `vegas-credentials ${buildInfo.version}`,
+    `commit:   ${buildInfo.commit}`,
+    `built:    ${buildInfo.buildDate}`,
+    `platform: ${process.platform}-${process.arch}`,
+    `bun:      ${Bun.version}`,
+  ];
+}
+
+function placeLines(where: ReturnType<typeof places>): string[] {
+  return [`config:   ${where.configFile}`, `cache:    ${where.cacheFolder}`, `log:      ${where.logFile}`];
+}
+
+function configListRows(where: ReturnType<typeof places>): string[][] {
+  return [
+    ["config file", describeFile(where.configFile)],
+    ["credentials file", describeFile(where.credentialsFile)],
+    ["cache folder", describeFile(where.cacheFolder)],
+    ["state folder", describeFile(where.stateFolder)],
+    ["log file", describeFile(where.logFile)],
+    ["terminal", terminalAvailable() ? "available (/dev/tty)" : "none: the MFA code can come only from a dialog or a YubiKey"],
+  ];
+}
+
+function cleanChoice(options: Readonly<Record<string, unknown>>) {
+  return {
+    credential: options.credential === true,
+    session: options.session === true,
+    password: options.password === true,
+    profile: typeof options.profile === "string" ? options.profile : undefined,
+    expired: options.expired === true,
+  };
+}
+
+/** The config, or undefined when there is none (the cache can still be listed and cleaned). */
+function readConfigIfThere(path: string): ConfigFile | undefined {
+  try {
+    return readConfigFile(path);
+  } catch (error) {
+    if (isUserError(error)) return undefined;
+    throw error;
+  }
+}

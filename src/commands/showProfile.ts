@@ -1,0 +1,131 @@
+import { closeNames } from "../config/closeNames.ts";
+import { defaultRoleSessionName } from "../config/defaultRoleSessionName.ts";
+import type { ConfigFile, Settings } from "../config/readConfigFile.ts";
+import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
+import { credentialIdentity, type RoleProfile } from "../config/roleProfile.ts";
+import { machineSessionNameSources } from "../config/sessionNameSources.ts";
+import { DEFAULT_MFA_SESSION_SECONDS } from "../config/settingChecks.ts";
+
+type Env = Record<string, string | undefined>;
+
+/** One setting as resolved: its value and where it came from (a section, a variable, a default). */
+export interface SettingRow {
+  readonly key: string;
+  readonly value: string;
+  readonly from: string;
+}
+
+export interface ProfileDescription {
+  readonly name: string;
+  readonly file: string;
+  readonly rows: readonly SettingRow[];
+  /** A short digest of everything that keys the profile's cache entry (see credentialIdentity). */
+  readonly checksum: string | undefined;
+  readonly problems: readonly string[];
+}
+
+const ROLE_KEYS = ["vegas_role_arn", "vegas_source_profile", "duration_seconds", "role_session_name", "external_id", "region", "endpoint_url", "sts_regional_endpoints", "credential_process"];
+const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubikey_label", "vegas_mfa_session", "vegas_mfa_session_duration"];
+const KNOWN_VEGAS_KEYS = [...ROLE_KEYS, ...SOURCE_KEYS].filter((key) => key.startsWith("vegas_"));
+
+/** `config show-profile`: every setting after defaults and fallbacks, validated, its problems listed. */
+export function describeProfile(config: ConfigFile, name: string, env: Env): ProfileDescription {
+  const settings = config.profiles.get(name);
+  const problems: string[] = [];
+  let profile: RoleProfile | undefined;
+  try {
+    profile = resolveRoleProfile(config, name, env);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (settings === undefined) return { name, file: config.path, rows: [], checksum: undefined, problems };
+
+  const sourceName = settings.vegas_source_profile;
+  const source = sourceName === undefined ? undefined : config.profiles.get(sourceName);
+  const roleSection = section(name);
+  const sourceSection = sourceName === undefined ? "" : section(sourceName);
+  const rows: SettingRow[] = [];
+  const fromRole = (key: string, fallback?: [string, string]) => {
+    const value = settings[key];
+    if (value !== undefined && value !== "") rows.push({ key, value, from: roleSection });
+    else if (fallback !== undefined) rows.push({ key, value: fallback[0], from: fallback[1] });
+  };
+  const fromSource = (key: string, fallback?: [string, string]) => {
+    const value = source?.[key];
+    if (value !== undefined && value !== "") rows.push({ key, value, from: sourceSection });
+    else if (fallback !== undefined) rows.push({ key, value: fallback[0], from: fallback[1] });
+  };
+
+  fromRole("vegas_role_arn", ["", "missing"]);
+  fromRole("vegas_source_profile", ["", "missing"]);
+  fromRole("duration_seconds", ["3600", "default"]);
+  fromRole("role_session_name", [safeDefaultSessionName(), "default (your name, user name or host name)"]);
+  fromRole("external_id");
+  rows.push(regionRow(settings, source, roleSection, sourceSection, profile, env));
+  rows.push(endpointRow(settings, roleSection, profile, env));
+  fromRole("credential_process", ["", "missing"]);
+  fromSource("mfa_serial", ["", "missing"]);
+  fromSource("vegas_yubikey_serial", ["any", "default (the only YubiKey plugged in)"]);
+  fromSource("vegas_yubikey_label", [source?.mfa_serial ?? "", "default (mfa_serial)"]);
+  fromSource("vegas_mfa_session", ["false", "default"]);
+  if (profile?.source.mfaSession !== undefined) fromSource("vegas_mfa_session_duration", [String(DEFAULT_MFA_SESSION_SECONDS), "default"]);
+
+  problems.push(...credentialProcessProblems(name, settings.credential_process, config.path));
+  problems.push(...unknownKeys(name, settings, config.path), ...(source === undefined || sourceName === undefined ? [] : unknownKeys(sourceName, source, config.path)));
+  const checksum = profile === undefined ? undefined : new Bun.CryptoHasher("sha256").update(credentialIdentity(profile)).digest("hex").slice(0, 16);
+  return { name, file: config.path, rows, checksum, problems };
+}
+
+function regionRow(settings: Settings, source: Settings | undefined, roleSection: string, sourceSection: string, profile: RoleProfile | undefined, env: Env): SettingRow {
+  if (settings.region) return { key: "region", value: settings.region, from: roleSection };
+  if (source?.region) return { key: "region", value: source.region, from: sourceSection };
+  if (env.AWS_REGION) return { key: "region", value: env.AWS_REGION, from: "environment AWS_REGION" };
+  if (env.AWS_DEFAULT_REGION) return { key: "region", value: env.AWS_DEFAULT_REGION, from: "environment AWS_DEFAULT_REGION" };
+  return { key: "region", value: profile?.sts.region ?? "us-east-1", from: "default (with the global STS endpoint)" };
+}
+
+function endpointRow(settings: Settings, roleSection: string, profile: RoleProfile | undefined, env: Env): SettingRow {
+  if (settings.endpoint_url) return { key: "endpoint_url", value: settings.endpoint_url, from: roleSection };
+  if (env.AWS_ENDPOINT_URL_STS) return { key: "endpoint_url", value: env.AWS_ENDPOINT_URL_STS, from: "environment AWS_ENDPOINT_URL_STS" };
+  if (env.AWS_ENDPOINT_URL) return { key: "endpoint_url", value: env.AWS_ENDPOINT_URL, from: "environment AWS_ENDPOINT_URL" };
+  if (profile === undefined) return { key: "endpoint_url", value: "", from: "default" };
+  const global = profile.sts.useGlobalEndpoint;
+  return { key: "endpoint_url", value: global ? "https://sts.amazonaws.com" : `https://sts.${profile.sts.region}.amazonaws.com`, from: global ? "default (global endpoint)" : "default (regional endpoint)" };
+}
+
+/** The AWS tools run us only through this line, and it must name this very profile. */
+function credentialProcessProblems(name: string, line: string | undefined, file: string): string[] {
+  const where = `profile "${name}" in ${file}: credential_process`;
+  if (line === undefined || line === "") return [`${where} is missing: set it to vegas-credentials assume --profile=${name}, or the AWS tools never ask for these credentials`];
+  const words = line.trim().split(/\s+/);
+  if (!words.includes("assume")) return [`${where} does not run "vegas-credentials assume": set it to vegas-credentials assume --profile=${name}`];
+  const named = words.flatMap((word, index) => (word.startsWith("--profile=") || word.startsWith("-p=") ? [word.slice(word.indexOf("=") + 1)] : word === "--profile" || word === "-p" ? [words[index + 1] ?? ""] : []));
+  if (!named.includes(name)) return [`${where} asks for profile "${named[0] ?? ""}", not "${name}": set it to vegas-credentials assume --profile=${name}`];
+  if (line.includes("~") || line.includes("$")) return [`${where} uses ~ or $: the AWS tools run it without a shell, so write the full path`];
+  return [];
+}
+
+/** vegas_ settings this tool does not know: most likely a typo of one it does. */
+function unknownKeys(name: string, settings: Settings, file: string): string[] {
+  return Object.keys(settings)
+    .filter((key) => key.startsWith("vegas_") && !KNOWN_VEGAS_KEYS.includes(key) && !EXTRA_VEGAS_KEYS.includes(key))
+    .map((key) => {
+      const close = closeNames(key, KNOWN_VEGAS_KEYS, 1);
+      return `profile "${name}" in ${file}: ${key} is not a setting of vegas-credentials${close.length > 0 ? ` (did you mean ${close[0]}?)` : ""}`;
+    });
+}
+
+/** Settings read elsewhere (MFA sources). */
+const EXTRA_VEGAS_KEYS: string[] = [];
+
+function section(name: string): string {
+  return name === "default" ? "[default]" : `[profile ${name}]`;
+}
+
+function safeDefaultSessionName(): string {
+  try {
+    return defaultRoleSessionName(machineSessionNameSources());
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,72 @@
+import { joinPath } from "../config/configFilePath.ts";
+import type { RunFacts } from "../cli/reporter.ts";
+import { appendToFile } from "../files/appendToFile.ts";
+
+export const LOG_FILE = "application.log";
+/** Past this size the log is rotated: application.log → .1 → .2 → .3, the oldest dropped. */
+export const LOG_MAX_BYTES = 1024 * 1024;
+export const LOG_KEEP = 3;
+
+/** One run as its log line tells it. The facts never hold a secret (see RunFacts), nor does a UserError line. */
+export interface RunSummary {
+  readonly command: string;
+  readonly facts: RunFacts;
+  readonly exitCode: number;
+  readonly error?: string;
+  readonly durationMs: number;
+}
+
+/**
+ * Appends the run's line to application.log in the state folder (0700), rotating it by size first.
+ * Never throws: a log that cannot be written must not fail the run that hands out credentials.
+ */
+export async function writeRunLog(folder: string, run: RunSummary, now = new Date()): Promise<boolean> {
+  try {
+    const path = joinPath(folder, LOG_FILE);
+    if (Bun.file(path).size >= LOG_MAX_BYTES) rotate(path);
+    const line = formatRunLine(run, now);
+    if (await appendToFile(path, line)) return true;
+    const fs = require("node:fs") as typeof import("node:fs");
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    return await appendToFile(path, line);
+  } catch {
+    return false;
+  }
+}
+
+/** logfmt: `time=… pid=… command=assume profile=… cache=hit exit=0 ms=21.3`, quoted where needed. */
+export function formatRunLine(run: RunSummary, now: Date): string {
+  const fields: [string, string | number | undefined][] = [
+    ["time", now.toISOString()],
+    ["pid", process.pid],
+    ["command", run.command],
+    ["profile", run.facts.profile],
+    ["role", run.facts.roleArn],
+    ["mfa", run.facts.mfaSerial],
+    ["cache", run.facts.cache],
+    ["sts", run.facts.sts],
+    ["exit", run.exitCode],
+    ["ms", run.durationMs.toFixed(1)],
+    ["error", run.error],
+  ];
+  return `${fields
+    .filter((field): field is [string, string | number] => field[1] !== undefined)
+    .map(([key, value]) => `${key}=${quote(String(value))}`)
+    .join(" ")}\n`;
+}
+
+function quote(value: string): string {
+  return /^[^\s"=\\]+$/.test(value) ? value : JSON.stringify(value);
+}
+
+function rotate(path: string): void {
+  const fs = require("node:fs") as typeof import("node:fs");
+  for (let index = LOG_KEEP - 1; index >= 0; index--) {
+    const from = index === 0 ? path : `${path}.${index}`;
+    try {
+      fs.renameSync(from, `${path}.${index + 1}`);
+    } catch {
+      // Not there (yet), or another run rotated it just now.
+    }
+  }
+}
