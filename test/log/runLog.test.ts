@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatRunLine, LOG_FILE, LOG_KEEP, LOG_MAX_BYTES, writeRunLog } from "../../src/log/runLog.ts";
+import { stateFolderPath } from "../../src/log/stateFolder.ts";
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+function tempFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), "vegas-log-"));
+  folders.push(folder);
+  return folder;
+}
+
+const run = { command: "assume", facts: { profile: "frank@concerts", roleArn: "arn:aws:iam::222222222222:role/SingerRole", cache: "hit" as const }, exitCode: 0, durationMs: 21.34 };
+
+describe("the run's log line", () => {
+  test("logfmt, quoting only what needs it", () => {
+    const line = formatRunLine({ ...run, exitCode: 1, error: 'profile "x" not found' }, new Date("2026-11-24T10:00:00Z"));
+    expect(line).toBe(
+      `time=2026-11-24T10:00:00.000Z pid=${process.pid} command=assume profile=frank@concerts role=arn:aws:iam::222222222222:role/SingerRole cache=hit exit=1 ms=21.3 error="profile \\"x\\" not found"\n`,
+    );
+  });
+
+  test("is appended to application.log in the state folder, made 0700 with the file 0600", async () => {
+    const folder = join(tempFolder(), "state", "vegas-credentials");
+    expect(await writeRunLog(folder, run)).toBe(true);
+    expect(await writeRunLog(folder, { ...run, facts: { ...run.facts, cache: "miss" } })).toBe(true);
+    const lines = readFileSync(join(folder, LOG_FILE), "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain("cache=hit");
+    expect(lines[1]).toContain("cache=miss");
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(statSync(join(folder, LOG_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  test("parallel writers never interleave their lines", async () => {
+    const folder = tempFolder();
+    await Promise.all(Array.from({ length: 50 }, (_, index) => writeRunLog(folder, { ...run, command: `assume-${index}` })));
+    const lines = readFileSync(join(folder, LOG_FILE), "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(50);
+    for (const line of lines) expect(line).toMatch(/^time=\S+ pid=\d+ command=assume-\d+ profile=frank@concerts .* ms=21\.3$/);
+  });
+
+  test("past its size limit it is rotated: .1, .2, .3, the oldest dropped", async () => {
+    const folder = tempFolder();
+    const path = join(folder, LOG_FILE);
+    for (let generation = 1; generation <= LOG_KEEP + 1; generation++) {
+      writeFileSync(path, `generation ${generation}\n`.padEnd(LOG_MAX_BYTES, "."));
+      await writeRunLog(folder, run);
+    }
+    const start = (file: string) => readFileSync(file, "utf8").slice(0, 13);
+    expect(start(path)).toStartWith("time=");
+    // The newest rotated file is .1; generation 1 fell off the end.
+    expect([1, 2, 3].map((index) => start(`${path}.${index}`))).toEqual(["generation 4\n", "generation 3\n", "generation 2\n"]);
+    expect(existsSync(`${path}.${LOG_KEEP + 1}`)).toBe(false);
+  });
+
+  test("a log that cannot be written says false and never throws", async () => {
+    const blocker = join(tempFolder(), "not-a-folder");
+    writeFileSync(blocker, "");
+    expect(await writeRunLog(join(blocker, "vegas-credentials"), run)).toBe(false);
+  });
+});
+
+describe("the state folder", () => {
+  test.each([
+    [{ XDG_STATE_HOME: "/x/state" }, "linux", "/x/state/vegas-credentials"],
+    [{ XDG_STATE_HOME: "relative" }, "linux", "/home/frank/.local/state/vegas-credentials"],
+    [{}, "linux", "/home/frank/.local/state/vegas-credentials"],
+    [{}, "darwin", "/home/frank/Library/Logs/vegas-credentials"],
+  ])("%j on %s → %s", (env, platform, expected) => {
+    expect(stateFolderPath(env, "/home/frank", platform as NodeJS.Platform)).toBe(expected);
+  });
+});
