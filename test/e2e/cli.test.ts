@@ -155,6 +155,14 @@ describe("cache clean", () => {
     expect(readdirSync(sandbox.cacheFolder).sort()).toEqual(expect.arrayContaining(["machine-secret", "notes.txt"]));
   });
 
+  test("--session removes MFA sessions only: the roles' own credentials still answer", async () => {
+    await populatedCache();
+    expect(ok(await cli(["cache", "clean", "--session", "--no-emoji"]))).toBe(`Removed 1 entry from ${sandbox.cacheFolder}:\n  hobby: MFA session\n`);
+    credentialDocument(ok(await cli(["assume", "--profile=painter"])));
+    const kinds = JSON.parse(ok(await cli(["cache", "--json"]))).map((entry: { kind: string }) => entry.kind);
+    expect(kinds).not.toContain("mfa-session");
+  });
+
   test("after cleaning a profile, its next run asks for a code again", async () => {
     await populatedCache();
     ok(await cli(["cache", "clean", "--profile", "frank"]));
