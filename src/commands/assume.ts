@@ -11,7 +11,6 @@ import { mfaLockWaiting } from "../credentials/mfaLockWaiting.ts";
 import { checkProfileChain, extendProfileChain } from "../credentials/profileChain.ts";
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import { loadFetchRoleCredentials } from "../lazyModules.ts";
-import { DEFAULT_MFA_TIMEOUT_MS } from "../mfa/readMfaCode.ts";
 
 export type Env = Record<string, string | undefined>;
 
@@ -34,7 +33,7 @@ export async function assume(args: AssumeArgs, env: Env, reporter: Reporter): Pr
       store,
       identity: credentialIdentity(profile),
       origin: { profile: profile.name, roleArn: profile.roleArn, sourceProfile: profile.source.name, mfaSerial: profile.source.mfaSerial },
-      lock: { identity: mfaDeviceIdentity(profile), waiting: mfaLockWaiting(profile, DEFAULT_MFA_TIMEOUT_MS, reporter) },
+      lock: { identity: mfaDeviceIdentity(profile), waiting: mfaLockWaiting(profile, profile.source.mfaTimeoutSeconds * 1000, reporter) },
     },
     (store) => fetchWithMfa(profile, args, reporter, env, store),
     reporter,
@@ -46,7 +45,7 @@ async function fetchWithMfa(profile: RoleProfile, args: AssumeArgs, reporter: Re
   // Seen by a credential_process the SDK may run for the source profile: it refuses to loop back here.
   extendProfileChain(profile, env);
   const { fetchRoleCredentials } = await loadFetchRoleCredentials();
-  return fetchRoleCredentials(profile, { gui: args.gui }, reporter, store);
+  return fetchRoleCredentials(profile, { gui: args.gui, env }, reporter, store);
 }
 
 /** The credential_process v1 document; Expiration in RFC 3339 UTC with a Z. */

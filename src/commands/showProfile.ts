@@ -4,7 +4,7 @@ import type { ConfigFile, Settings } from "../config/readConfigFile.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { credentialIdentity, type RoleProfile } from "../config/roleProfile.ts";
 import { machineSessionNameSources } from "../config/sessionNameSources.ts";
-import { DEFAULT_MFA_SESSION_SECONDS } from "../config/settingChecks.ts";
+import { DEFAULT_MFA_SESSION_SECONDS, DEFAULT_MFA_TIMEOUT_SECONDS } from "../config/settingChecks.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -25,7 +25,7 @@ export interface ProfileDescription {
 }
 
 const ROLE_KEYS = ["vegas_role_arn", "vegas_source_profile", "duration_seconds", "role_session_name", "external_id", "region", "endpoint_url", "sts_regional_endpoints", "credential_process"];
-const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubikey_label", "vegas_mfa_session", "vegas_mfa_session_duration"];
+const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubikey_label", "vegas_mfa_timeout", "vegas_mfa_session", "vegas_mfa_session_duration"];
 const KNOWN_VEGAS_KEYS = [...ROLE_KEYS, ...SOURCE_KEYS].filter((key) => key.startsWith("vegas_"));
 
 /** `config show-profile`: every setting after defaults and fallbacks, validated, its problems listed. */
@@ -67,6 +67,8 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   fromSource("mfa_serial", ["", "missing"]);
   fromSource("vegas_yubikey_serial", ["any", "default (the only YubiKey plugged in)"]);
   fromSource("vegas_yubikey_label", [source?.mfa_serial ?? "", "default (mfa_serial)"]);
+  if (env.VEGAS_CREDENTIALS_MFA_TIMEOUT) rows.push({ key: "vegas_mfa_timeout", value: env.VEGAS_CREDENTIALS_MFA_TIMEOUT, from: "environment VEGAS_CREDENTIALS_MFA_TIMEOUT" });
+  else fromSource("vegas_mfa_timeout", [String(DEFAULT_MFA_TIMEOUT_SECONDS), "default"]);
   fromSource("vegas_mfa_session", ["false", "default"]);
   if (profile?.source.mfaSession !== undefined) fromSource("vegas_mfa_session_duration", [String(DEFAULT_MFA_SESSION_SECONDS), "default"]);
 
@@ -108,15 +110,12 @@ function credentialProcessProblems(name: string, line: string | undefined, file:
 /** vegas_ settings this tool does not know: most likely a typo of one it does. */
 function unknownKeys(name: string, settings: Settings, file: string): string[] {
   return Object.keys(settings)
-    .filter((key) => key.startsWith("vegas_") && !KNOWN_VEGAS_KEYS.includes(key) && !EXTRA_VEGAS_KEYS.includes(key))
+    .filter((key) => key.startsWith("vegas_") && !KNOWN_VEGAS_KEYS.includes(key))
     .map((key) => {
       const close = closeNames(key, KNOWN_VEGAS_KEYS, 1);
       return `profile "${name}" in ${file}: ${key} is not a setting of vegas-credentials${close.length > 0 ? ` (did you mean ${close[0]}?)` : ""}`;
     });
 }
-
-/** Settings read elsewhere (MFA sources). */
-const EXTRA_VEGAS_KEYS: string[] = [];
 
 function section(name: string): string {
   return name === "default" ? "[default]" : `[profile ${name}]`;

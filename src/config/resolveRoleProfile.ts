@@ -11,9 +11,11 @@ import {
   checkRoleSessionName,
   checkStsRegionalEndpoints,
   DEFAULT_MFA_SESSION_SECONDS,
+  DEFAULT_MFA_TIMEOUT_SECONDS,
   parseDurationSeconds,
   parseFlag,
   parseMfaSessionSeconds,
+  parseMfaTimeoutSeconds,
 } from "./settingChecks.ts";
 
 const DEFAULT_DURATION_SECONDS = 3600;
@@ -43,7 +45,7 @@ export function resolveRoleProfile(
   if (sourceName === profileName) {
     throw where.error("vegas_source_profile", `names this profile itself: point it at the profile that holds your long-term keys and mfa_serial`);
   }
-  const source = resolveSourceProfile(config, sourceName, where);
+  const source = resolveSourceProfile(config, sourceName, where, env);
   const sourceSettings = config.profiles.get(sourceName) ?? {};
 
   return {
@@ -58,7 +60,7 @@ export function resolveRoleProfile(
   };
 }
 
-function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere: Where): SourceProfile {
+function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere: Where, env: Record<string, string | undefined>): SourceProfile {
   const settings = config.profiles.get(sourceName);
   if (settings === undefined) {
     const close = closeNames(sourceName, config.profiles.keys());
@@ -79,8 +81,24 @@ function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere:
     mfaSerial,
     yubikeySerial,
     yubikeyLabel: where.optional(settings, "vegas_yubikey_label", () => undefined) ?? mfaSerial,
+    mfaTimeoutSeconds: mfaTimeoutSeconds(settings, where, env),
     mfaSession: mfaSession(settings, where),
   };
+}
+
+/** The environment wins over the profile: a script can give a slow YubiKey user more time for one run. */
+function mfaTimeoutSeconds(settings: Settings, where: Where, env: Record<string, string | undefined>): number {
+  const fromEnv = env.VEGAS_CREDENTIALS_MFA_TIMEOUT;
+  if (fromEnv !== undefined && fromEnv !== "") {
+    const seconds = parseMfaTimeoutSeconds(fromEnv.trim());
+    if (typeof seconds === "string") throw new UserError(`environment variable VEGAS_CREDENTIALS_MFA_TIMEOUT ${seconds}`);
+    return seconds;
+  }
+  const value = where.optional(settings, "vegas_mfa_timeout", (text) => {
+    const seconds = parseMfaTimeoutSeconds(text);
+    return typeof seconds === "string" ? seconds : undefined;
+  });
+  return value === undefined ? DEFAULT_MFA_TIMEOUT_SECONDS : Number(value);
 }
 
 function mfaSession(settings: Settings, where: Where): SourceProfile["mfaSession"] {

@@ -17,6 +17,8 @@ export interface SourceProfile {
   readonly mfaSerial: string;
   readonly yubikeySerial: string | undefined;
   readonly yubikeyLabel: string;
+  /** How long the MFA sources may take: VEGAS_CREDENTIALS_MFA_TIMEOUT, else vegas_mfa_timeout, else 60 s. */
+  readonly mfaTimeoutSeconds: number;
   /** `vegas_mfa_session = true`: one MFA code opens a GetSessionToken session that roles are assumed from. */
   readonly mfaSession: { readonly durationSeconds: number } | undefined;
 }

@@ -56,6 +56,19 @@ export function parseMfaSessionSeconds(value: string): number | string {
   return seconds;
 }
 
+export const DEFAULT_MFA_TIMEOUT_SECONDS = 60;
+const MIN_MFA_TIMEOUT_SECONDS = 5;
+const MAX_MFA_TIMEOUT_SECONDS = 600;
+
+/** How long the MFA sources may take together (vegas_mfa_timeout, VEGAS_CREDENTIALS_MFA_TIMEOUT). */
+export function parseMfaTimeoutSeconds(value: string): number | string {
+  const range = `use a whole number of seconds from ${MIN_MFA_TIMEOUT_SECONDS} to ${MAX_MFA_TIMEOUT_SECONDS}`;
+  if (!/^\d+$/.test(value)) return `"${value}" is not a whole number of seconds: ${range}`;
+  const seconds = Number(value);
+  if (seconds < MIN_MFA_TIMEOUT_SECONDS || seconds > MAX_MFA_TIMEOUT_SECONDS) return `${value} is out of range: ${range}`;
+  return seconds;
+}
+
 export function checkRoleSessionName(value: string): string | undefined {
   if (SESSION_NAME.test(value)) return undefined;
   if (value.length < 2 || value.length > 64) return `"${value}" has ${value.length} characters: STS wants 2 to 64`;

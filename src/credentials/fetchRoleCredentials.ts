@@ -3,21 +3,18 @@ import type { Reporter } from "../cli/reporter.ts";
 import { defaultRoleSessionName } from "../config/defaultRoleSessionName.ts";
 import type { RoleProfile } from "../config/roleProfile.ts";
 import { machineSessionNameSources } from "../config/sessionNameSources.ts";
-import type { MfaSourceOffer } from "../mfa/mfaCodeSource.ts";
+import { isTruthy } from "../cli/outputStyle.ts";
+import { mfaSources } from "../mfa/mfaSources.ts";
 import { readMfaCode } from "../mfa/readMfaCode.ts";
-import { offerTerminal } from "../mfa/terminalSource.ts";
 import { explainStsError } from "../sts/explainStsError.ts";
 import { openStsClient } from "../sts/stsClient.ts";
 import { fetchThroughMfaSession } from "./fetchThroughMfaSession.ts";
 import type { TemporaryCredentials } from "./temporaryCredentials.ts";
 
 export interface MfaPreferences {
+  /** False with --no-gui. */
   readonly gui: boolean;
-}
-
-/** The sources that may give a code, in the order they are listed to the user. */
-export function mfaSourceOffers(_preferences: MfaPreferences): MfaSourceOffer[] {
-  return [offerTerminal];
+  readonly env: Record<string, string | undefined>;
 }
 
 /**
@@ -25,7 +22,21 @@ export function mfaSourceOffers(_preferences: MfaPreferences): MfaSourceOffer[] 
  * MFA session on the source profile, assume it from the session instead (asking only to open one).
  */
 export async function fetchRoleCredentials(profile: RoleProfile, preferences: MfaPreferences, reporter: Reporter, store: CacheStore): Promise<TemporaryCredentials> {
-  const askForCode = () => readMfaCode({ profile: profile.name, mfaSerial: profile.source.mfaSerial }, mfaSourceOffers(preferences), reporter);
+  const askForCode = async () => {
+    const { env } = preferences;
+    const sources = mfaSources({
+      env,
+      gui: preferences.gui && !isTruthy(env.VEGAS_CREDENTIALS_NO_GUI),
+      timeoutSeconds: profile.source.mfaTimeoutSeconds,
+      yubikey: { serial: profile.source.yubikeySerial, label: profile.source.yubikeyLabel },
+      store,
+    });
+    try {
+      return await readMfaCode({ profile: profile.name, mfaSerial: profile.source.mfaSerial }, sources.offers, reporter, profile.source.mfaTimeoutSeconds * 1000);
+    } finally {
+      sources.close();
+    }
+  };
   const roleSessionName = profile.roleSessionName ?? defaultRoleSessionName(machineSessionNameSources());
   if (profile.source.mfaSession !== undefined) return fetchThroughMfaSession(profile, profile.source.mfaSession, { roleSessionName, askForCode, store, reporter });
   const sts = await openStsClient(profile, reporter).catch((error: unknown) => {

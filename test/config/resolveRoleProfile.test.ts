@@ -43,7 +43,7 @@ describe("a valid profile", () => {
       roleSessionName: "SinatraAtTheSands",
       externalId: "0093624694724",
       sts: { region: "us-west-1", endpoint: undefined, useGlobalEndpoint: false },
-      source: { name: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra", yubikeySerial: undefined, yubikeyLabel: "arn:aws:iam::111111111111:mfa/FrankSinatra", mfaSession: undefined },
+      source: { name: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra", yubikeySerial: undefined, yubikeyLabel: "arn:aws:iam::111111111111:mfa/FrankSinatra", mfaTimeoutSeconds: 60, mfaSession: undefined },
     });
   });
 
@@ -85,6 +85,31 @@ describe("MFA sessions", () => {
     ["vegas_mfa_session_duration = 3600\n", "vegas_mfa_session_duration is set but vegas_mfa_session is not true: set vegas_mfa_session = true, or remove the duration"],
   ])("%s is refused", (lines, problem) => {
     expect(errorOf(withSource(lines))).toBe(`profile "default" (the vegas_source_profile of "frank@concerts") in ${FILE}: ${problem}`);
+  });
+});
+
+describe("MFA timeout", () => {
+  const withSource = (lines: string) => `${SOURCE}${lines}${ROLE}`;
+
+  test("60 s by default; vegas_mfa_timeout on the source profile; the environment wins over both", () => {
+    expect(resolveRoleProfile(config(SOURCE + ROLE), "frank@concerts", {}).source.mfaTimeoutSeconds).toBe(60);
+    expect(resolveRoleProfile(config(withSource("vegas_mfa_timeout = 120\n")), "frank@concerts", {}).source.mfaTimeoutSeconds).toBe(120);
+    const fromEnv = resolveRoleProfile(config(withSource("vegas_mfa_timeout = 120\n")), "frank@concerts", { VEGAS_CREDENTIALS_MFA_TIMEOUT: "5" });
+    expect(fromEnv.source.mfaTimeoutSeconds).toBe(5);
+  });
+
+  test.each([
+    ["4", 'vegas_mfa_timeout 4 is out of range: use a whole number of seconds from 5 to 600'],
+    ["601", 'vegas_mfa_timeout 601 is out of range: use a whole number of seconds from 5 to 600'],
+    ["1m", 'vegas_mfa_timeout "1m" is not a whole number of seconds: use a whole number of seconds from 5 to 600'],
+  ])("vegas_mfa_timeout = %s is refused", (value, problem) => {
+    expect(errorOf(withSource(`vegas_mfa_timeout = ${value}\n`))).toBe(`profile "default" (the vegas_source_profile of "frank@concerts") in ${FILE}: ${problem}`);
+  });
+
+  test("a bad VEGAS_CREDENTIALS_MFA_TIMEOUT is named as such", () => {
+    expect(() => resolveRoleProfile(config(SOURCE + ROLE), "frank@concerts", { VEGAS_CREDENTIALS_MFA_TIMEOUT: "forever" })).toThrow(
+      'environment variable VEGAS_CREDENTIALS_MFA_TIMEOUT "forever" is not a whole number of seconds: use a whole number of seconds from 5 to 600',
+    );
   });
 });
 

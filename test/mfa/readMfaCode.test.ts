@@ -13,10 +13,10 @@ function fakeSource(name: string, value: string | undefined, delayMs: number) {
   const source: MfaCodeSource = {
     name,
     invitation: `use ${name}`,
-    read: (_request, signal) =>
+    read: (_request, race) =>
       new Promise((resolve) => {
         const timer = setTimeout(() => resolve(value), delayMs);
-        signal.addEventListener("abort", () => {
+        race.signal.addEventListener("abort", () => {
           state.cancelled = true;
           clearTimeout(timer);
           resolve(undefined);

@@ -1,0 +1,181 @@
+import { closeSync, openSync, writeSync } from "node:fs";
+import { ReadStream } from "node:tty";
+import { cleanUpOnSignal } from "./cleanUpOnSignal.ts";
+
+export interface Question {
+  readonly prompt: string;
+  /** Typed characters are not shown (a password). */
+  readonly hidden: boolean;
+  readonly signal: AbortSignal;
+}
+
+interface Asking extends Question {
+  typed: string;
+  answer(line: string | undefined): void;
+}
+
+const ERASE_LINE = "\r\x1b[2K";
+
+/**
+ * The controlling terminal, opened directly (the AWS tools give credential processes pipes for stdin, stdout
+ * and stderr), read in raw mode so that this process owns every keystroke: a question can be withdrawn
+ * cleanly (another source won the race), and a newer one (the YubiKey password) can take over the line from
+ * an older one (the MFA code), which is asked again, with what was typed, once the newer is answered.
+ */
+export class Terminal {
+  private readonly questions: Asking[] = [];
+  private readonly stream: ReadStream;
+  private raw = false;
+  private escape = false;
+  private releaseOnSignal: (() => void) | undefined;
+
+  private constructor(
+    private readonly input: number,
+    private readonly output: number,
+  ) {
+    this.stream = new ReadStream(input);
+    this.stream.setEncoding("utf8");
+    this.stream.on("data", (chunk: string) => this.keys(chunk));
+    const ended = () => {
+      for (const question of this.questions.splice(0)) question.answer(undefined);
+    };
+    this.stream.on("end", ended);
+    this.stream.on("error", ended);
+    this.stream.pause();
+  }
+
+  static open(): Terminal | { unavailable: string } {
+    const [inputPath, outputPath] = process.platform === "win32" ? ["CONIN$", "CONOUT$"] : ["/dev/tty", "/dev/tty"];
+    let input: number;
+    try {
+      input = openSync(inputPath, "r+");
+    } catch (error) {
+      return { unavailable: `no terminal (${inputPath}: ${(error as { code?: string }).code ?? "cannot open"})` };
+    }
+    try {
+      return new Terminal(input, inputPath === outputPath ? input : openSync(outputPath, "w"));
+    } catch (error) {
+      closeSync(input);
+      return { unavailable: `no terminal (${outputPath}: ${(error as { code?: string }).code ?? "cannot open"})` };
+    }
+  }
+
+  /** The line typed in answer (without its newline), or undefined if the terminal closed or the question was withdrawn. */
+  ask(question: Question): Promise<string | undefined> {
+    if (question.signal.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const asking: Asking = {
+        ...question,
+        typed: "",
+        answer: (line) => {
+          question.signal.removeEventListener("abort", withdraw);
+          resolve(line);
+        },
+      };
+      const withdraw = () => this.remove(asking, undefined);
+      question.signal.addEventListener("abort", withdraw, { once: true });
+      if (this.questions.length > 0) this.write(ERASE_LINE);
+      this.questions.push(asking);
+      this.show(asking);
+      this.setRaw(true);
+    });
+  }
+
+  /** A line for the person, above the question being asked (which is shown again below it). */
+  say(line: string): void {
+    const current = this.questions.at(-1);
+    this.write(current === undefined ? `${line}\n` : `${ERASE_LINE}${line}\n`);
+    if (current !== undefined) this.show(current);
+  }
+
+  /** Withdraws every question and gives the terminal back as it was. Safe to call twice. */
+  close(): void {
+    for (const question of this.questions.splice(0)) question.answer(undefined);
+    this.setRaw(false);
+    this.stream.destroy();
+    if (this.output !== this.input) {
+      try {
+        closeSync(this.output);
+      } catch {}
+    }
+  }
+
+  private keys(chunk: string): void {
+    for (const key of chunk) {
+      const question = this.questions.at(-1);
+      if (question === undefined) return;
+      if (this.escape) {
+        // The rest of an escape sequence (arrow keys and the like): ignored up to its final letter or ~.
+        if (/[A-Za-z~]/.test(key)) this.escape = false;
+      } else if (key === "\x1b") this.escape = true;
+      else if (key === "\r" || key === "\n") {
+        this.write("\n");
+        this.remove(question, question.typed);
+      } else if (key === "\x7f" || key === "\b") {
+        if (question.typed.length === 0) continue;
+        question.typed = question.typed.slice(0, -1);
+        if (!question.hidden) this.write("\b \b");
+      } else if (key === "\x15") {
+        question.typed = "";
+        this.write(ERASE_LINE);
+        this.show(question);
+      } else if (key === "\x04") {
+        if (question.typed.length === 0) {
+          this.write("\n");
+          this.remove(question, undefined);
+        }
+      } else if (key === "\x03") this.interrupt();
+      else if (key >= " ") {
+        question.typed += key;
+        if (!question.hidden) this.write(key);
+      }
+    }
+  }
+
+  private remove(question: Asking, line: string | undefined): void {
+    const index = this.questions.indexOf(question);
+    if (index < 0) return;
+    const wasShown = index === this.questions.length - 1;
+    this.questions.splice(index, 1);
+    question.answer(line);
+    if (!wasShown) return;
+    if (line === undefined) this.write(ERASE_LINE);
+    const next = this.questions.at(-1);
+    if (next === undefined) this.setRaw(false);
+    else this.show(next);
+  }
+
+  private show(question: Asking): void {
+    this.write(question.prompt + (question.hidden ? "" : question.typed));
+  }
+
+  /** Ctrl-C in raw mode is a keystroke, not a signal: give the terminal back, then end as SIGINT would. */
+  private interrupt(): void {
+    this.write("^C\n");
+    this.close();
+    process.kill(process.pid, "SIGINT");
+  }
+
+  private setRaw(raw: boolean): void {
+    if (this.raw === raw) return;
+    this.raw = raw;
+    try {
+      this.stream.setRawMode(raw);
+    } catch {}
+    if (raw) {
+      this.stream.resume();
+      // A terminal left in raw mode shows nothing the user types: give it back even when a signal ends the run.
+      this.releaseOnSignal = cleanUpOnSignal(() => this.close());
+    } else {
+      this.stream.pause();
+      this.releaseOnSignal?.();
+      this.releaseOnSignal = undefined;
+    }
+  }
+
+  private write(text: string): void {
+    try {
+      writeSync(this.output, text);
+    } catch {}
+  }
+}
