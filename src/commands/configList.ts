@@ -1,6 +1,8 @@
 import { cacheFolderPath } from "../cache/cacheFolder.ts";
 import { configFilePath, expandHome, joinPath } from "../config/configFilePath.ts";
 import { LOG_FILE } from "../log/runLog.ts";
+import { findDialog } from "../mfa/findDialog.ts";
+import { findYkman } from "../mfa/ykman.ts";
 import { stateFolderPath } from "../log/stateFolder.ts";
 
 type Env = Record<string, string | undefined>;
@@ -44,4 +46,14 @@ export function describeFile(path: string): string {
   } catch {
     return `${path} (not there yet)`;
   }
+}
+
+/** The dialog program a prompt would open now, or why none would. */
+export function describeDialog(env: Env, gui: boolean): string {
+  const dialog = findDialog(env, gui);
+  return "driver" in dialog ? `${dialog.driver.program} (${dialog.path})` : `none: ${dialog.unavailable}`;
+}
+
+export function describeYkman(env: Env): string {
+  return findYkman(env) ?? "not found: YubiKey codes need ykman (YubiKey Manager CLI) on PATH";
 }

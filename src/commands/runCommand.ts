@@ -1,6 +1,6 @@
 import { buildInfo } from "../buildInfo.ts";
 import type { CommandArgs } from "../cli/commandLine.ts";
-import { emoji, outputStyle, paint } from "../cli/outputStyle.ts";
+import { emoji, isTruthy, outputStyle, paint } from "../cli/outputStyle.ts";
 import type { Reporter } from "../cli/reporter.ts";
 import { renderTable } from "../cli/table.ts";
 import { homeFolder } from "../config/configFilePath.ts";
@@ -9,7 +9,7 @@ import { isUserError, UserError } from "../userError.ts";
 import { takeInventory } from "./cacheInventory.ts";
 import { describeCleaning, entriesToClean } from "./cacheClean.ts";
 import { inventoryJson, inventoryTable } from "./cacheList.ts";
-import { describeFile, places, terminalAvailable } from "./configList.ts";
+import { describeDialog, describeFile, describeYkman, places, terminalAvailable } from "./configList.ts";
 import { describeProfile } from "./showProfile.ts";
 
 export interface CommandContext {
@@ -64,7 +64,7 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       return;
     }
     case "config list":
-      print(renderTable(["WHAT", "WHERE"], configListRows(where), style));
+      print(renderTable(["WHAT", "WHERE"], configListRows(where, env, args.gui && !isTruthy(env.VEGAS_CREDENTIALS_NO_GUI)), style));
       return;
     case "config show-profile": {
       const description = describeProfile(readConfigFile(where.configFile), String(args.options.profile), env);
@@ -96,7 +96,7 @@ function placeLines(where: ReturnType<typeof places>): string[] {
   return [`config:   ${where.configFile}`, `cache:    ${where.cacheFolder}`, `log:      ${where.logFile}`];
 }
 
-function configListRows(where: ReturnType<typeof places>): string[][] {
+function configListRows(where: ReturnType<typeof places>, env: Record<string, string | undefined>, gui: boolean): string[][] {
   return [
     ["config file", describeFile(where.configFile)],
     ["credentials file", describeFile(where.credentialsFile)],
@@ -104,6 +104,8 @@ function configListRows(where: ReturnType<typeof places>): string[][] {
     ["state folder", describeFile(where.stateFolder)],
     ["log file", describeFile(where.logFile)],
     ["terminal", terminalAvailable() ? "available (/dev/tty)" : "none: the MFA code can come only from a dialog or a YubiKey"],
+    ["dialog", describeDialog(env, gui)],
+    ["ykman", describeYkman(env)],
   ];
 }
 

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, credentialDocument, ensureBinary, MFA_SERIAL, type Result, Sandbox, SOURCE_KEY } from "../support/sandbox.ts";
+import { BINARY, credentialDocument, ensureBinary, MFA_SERIAL, ROOT, type Result, Sandbox, SOURCE_KEY } from "../support/sandbox.ts";
 import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
 import type { TerminalRun } from "../support/terminal.ts";
 
@@ -181,6 +181,18 @@ describe("config", () => {
     expect(listed).toContain(`cache folder      ${sandbox.cacheFolder}`);
     expect(listed).toContain(`log file          ${join(sandbox.home, ".local", "state", "vegas-credentials", "application.log")}`);
     expect(listed).toMatch(/terminal\s+none/);
+    expect(listed).toMatch(/dialog\s+none: no dialog \(neither DISPLAY nor WAYLAND_DISPLAY is set\)/);
+    expect(listed).toMatch(/ykman\s+not found/);
+  });
+
+  test("config list names the dialog and ykman a prompt would use, and --no-gui turns the dialog off", async () => {
+    sandbox = new Sandbox(config());
+    const fakes = join(ROOT, "test", "support", "fakes");
+    const env = { PATH: `${fakes}:${sandbox.env.PATH}`, DISPLAY: ":1" };
+    const listed = ok(await cli(["config", "list"], env));
+    expect(listed).toMatch(new RegExp(`dialog\\s+zenity \\(${fakes}/zenity\\)`));
+    expect(listed).toMatch(new RegExp(`ykman\\s+${fakes}/ykman`));
+    expect(ok(await cli(["config", "list", "--no-gui"], env))).toMatch(/dialog\s+none: dialogs turned off/);
   });
 
   test("show-profile of a valid profile: every setting with its origin, the checksum, no problems", async () => {

@@ -66,4 +66,54 @@ describe("readMfaCode", () => {
       `profile "frank@concerts" needs an MFA code for ${request.mfaSerial}, but there is no way to ask for one here: no terminal (/dev/tty: ENXIO). Run the command from a terminal`,
     );
   });
+
+  test("one message names every listening source; it goes to the person unless a source shows it itself", async () => {
+    const notices: string[] = [];
+    const reporter: Reporter = { ...quiet, notice: (message) => notices.push(message) };
+    const seen: { announcement: string; alone: boolean }[] = [];
+    const watching = (name: string, invitation: string, announces: boolean): MfaSourceOffer => () => ({
+      name,
+      invitation,
+      announces,
+      read: async (_request, race) => {
+        seen.push({ announcement: race.announcement, alone: race.alone });
+        return name === "key" ? "123456" : undefined;
+      },
+    });
+    await readMfaCode(request, [watching("dialog", "in the dialog", false), watching("key", "touch your YubiKey", false)], reporter);
+    expect(notices).toEqual([`MFA code for ${request.mfaSerial} (frank@concerts): in the dialog or touch your YubiKey`]);
+    expect(seen.every((each) => !each.alone)).toBe(true);
+
+    notices.length = 0;
+    seen.length = 0;
+    await readMfaCode(request, [watching("terminal", "type it here", true), watching("dialog", "in the dialog", false), watching("key", "touch your YubiKey", false)], reporter);
+    expect(notices).toEqual([]);
+    expect(seen[0]?.announcement).toBe(`MFA code for ${request.mfaSerial} (frank@concerts): type it here, in the dialog, or touch your YubiKey`);
+
+    seen.length = 0;
+    await readMfaCode(request, [watching("key", "touch your YubiKey", false)], reporter);
+    expect(seen).toEqual([{ announcement: `MFA code for ${request.mfaSerial} (frank@concerts): touch your YubiKey`, alone: true }]);
+  });
+
+  test("why each source gave up is in the final line", async () => {
+    const givingUp = (name: string, reason: string): MfaSourceOffer => () => ({
+      name,
+      invitation: name,
+      read: async (_request, race) => {
+        race.gaveUp(reason);
+        return undefined;
+      },
+    });
+    const failure = readMfaCode(request, [givingUp("dialog", "the dialog was cancelled"), givingUp("YubiKey", "no YubiKey is plugged in")], quiet);
+    expect(failure).rejects.toThrow(
+      `no valid MFA code was entered for profile "frank@concerts" (dialog: the dialog was cancelled; YubiKey: no YubiKey is plugged in): enter the 6-digit code shown by ${request.mfaSerial}`,
+    );
+  });
+
+  test("with several sources unavailable, the fix names the terminal and the desktop", async () => {
+    const failure = readMfaCode(request, [() => ({ unavailable: "no terminal (/dev/tty: ENXIO)" }), () => ({ unavailable: "no dialog (neither DISPLAY nor WAYLAND_DISPLAY is set)" })], quiet);
+    expect(failure).rejects.toThrow(
+      `there is no way to ask for one here: no terminal (/dev/tty: ENXIO); no dialog (neither DISPLAY nor WAYLAND_DISPLAY is set). Run the command from a terminal, or in a desktop session where a dialog can open`,
+    );
+  });
 });
