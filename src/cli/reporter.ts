@@ -7,6 +7,8 @@ export interface RunFacts {
   roleArn?: string;
   mfaSerial?: string;
   cache?: "hit" | "miss";
+  /** Which MFA source gave the code (terminal, dialog (zenity), YubiKey): never the code. */
+  codeFrom?: string;
   sts?: string;
 }
 

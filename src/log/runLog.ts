@@ -44,6 +44,7 @@ export function formatRunLine(run: RunSummary, now: Date): string {
     ["role", run.facts.roleArn],
     ["mfa", run.facts.mfaSerial],
     ["cache", run.facts.cache],
+    ["code_from", run.facts.codeFrom],
     ["sts", run.facts.sts],
     ["exit", run.exitCode],
     ["ms", run.durationMs.toFixed(1)],

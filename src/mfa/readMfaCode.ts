@@ -89,6 +89,7 @@ function firstCode(sources: readonly MfaCodeSource[], request: MfaRequest, race:
         .then((code) => {
           if (code !== undefined && MFA_CODE.test(code)) {
             reporter.verbose(`MFA code from ${source.name}`);
+            reporter.record({ codeFrom: source.name });
             resolve(code);
           } else if (--pending === 0) resolve(undefined);
         });

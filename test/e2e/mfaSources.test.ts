@@ -251,6 +251,7 @@ describe("the dialog", () => {
     credentialDocument(result.stdout);
     expect(lastTokenCode()).toBe(code);
     expect(result.stderr).toBe(`vegas-credentials: ${ANNOUNCEMENT_START}in the dialog\n`);
+    expect(runLog()).toContain('code_from="dialog (zenity)"');
     expect(logOf("zenity.log")).toContain(`--entry --title=vegas-credentials --text=${ANNOUNCEMENT_START.trimEnd()} --timeout=60`);
   });
 
