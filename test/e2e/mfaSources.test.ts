@@ -324,3 +324,15 @@ test("the terminal alone (no ykman, no display) asks as it always has", async ()
   expect(result.exitCode).toBe(0);
   expect(result.screen).not.toContain("touch your YubiKey");
 });
+
+test("Ctrl-C at the prompt ends the run as an interrupt, with the terminal given back in its normal mode", async () => {
+  sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
+  const stty = join(sandbox.home, "stty-after");
+  const run = await sandbox.inTerminal(["sh", "-c", `stty -a < /dev/tty > "${stty}.before"; "$0" "$@"; status=$?; stty -a < /dev/tty > "${stty}"; exit $status`, ...ASSUME]);
+  await run.waitForText(PROMPT.trimEnd());
+  await run.type("12\x03");
+  const result = await run.done();
+  expect(result.exitCode).toBe(130);
+  expect(result.stdout).toBe("");
+  expect(readFileSync(stty, "utf8")).toBe(readFileSync(`${stty}.before`, "utf8"));
+});
