@@ -62,9 +62,9 @@ name="vegas-credentials-$os-$arch"
 
 download() {
   if command -v curl >/dev/null 2>&1; then
-    curl -fsSL --retry 2 -o "$2" "$1" || fail "could not download $1"
+    said="$(curl -fsSL --retry 2 -o "$2" "$1" 2>&1)" || fail "could not download $1 ($said)"
   elif command -v wget >/dev/null 2>&1; then
-    wget -q -O "$2" "$1" || fail "could not download $1"
+    said="$(wget -q -O "$2" "$1" 2>&1)" || fail "could not download $1 (wget: ${said:-failed})"
   else
     fail "neither curl nor wget is installed: install one of them and run this again"
   fi
