@@ -105,7 +105,7 @@ describe("cache", () => {
     const table = ok(await cli(["cache"]));
     const rows = table.split("\n");
     expect(rows[0]).toMatch(/^PROFILE\s+KIND\s+ROLE \/ DEVICE\s+SOURCE\s+EXPIRES AT\s+IN\s+STATE$/);
-    expect(table).toMatch(/\nbrief\s+role credentials\s+arn:aws:iam::222222222222:role\/briefRole\s+default\s+\S+ \S+\s+\d+s ago\s+expired\n/);
+    expect(table).toMatch(/\nbrief\s+role credentials\s+arn:aws:iam::222222222222:role\/briefRole\s+default\s+\S+ \S+\s+(?:\d+s ago|0s)\s+expired\n/);
     expect(table).toMatch(/\nfrank\s+role credentials\s+arn:aws:iam::222222222222:role\/frankRole\s+default\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+(59m|1h00m)\s+fresh, stale config\n/);
     expect(table).toMatch(/\npainter\s+role credentials\s+arn:aws:iam::222222222222:role\/painterRole\s+hobby\s+.*\s+fresh\n/);
     expect(table).toMatch(/\nhobby\s+MFA session\s+arn:aws:iam::111111111111:mfa\/HobbyPhone\s+hobby\s+.*\s+(11h59m|12h00m)\s+fresh\n/);
@@ -281,8 +281,8 @@ describe("the log", () => {
     expect(failed.exitCode).toBe(1);
     const log = readFileSync(logPath(), "utf8");
     const lines = log.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^time=\S+ pid=\d+ command=assume profile=frank role=arn:aws:iam::222222222222:role\/frankRole mfa=arn:aws:iam::111111111111:mfa\/FrankSinatra cache=miss sts="AssumeRole ok" exit=0 ms=[\d.]+$/);
-    expect(lines[1]).toMatch(/command=assume profile=painter .* cache=miss sts="GetSessionToken ok, AssumeRole ok" exit=0/);
+    expect(lines[0]).toMatch(/^time=\S+ pid=\d+ command=assume profile=frank role=arn:aws:iam::222222222222:role\/frankRole mfa=arn:aws:iam::111111111111:mfa\/FrankSinatra cache=miss code_from=terminal sts="AssumeRole ok" exit=0 ms=[\d.]+$/);
+    expect(lines[1]).toMatch(/command=assume profile=painter .* cache=miss code_from=terminal sts="GetSessionToken ok, AssumeRole ok" exit=0/);
     expect(lines.at(-2)).toMatch(/command=assume profile=frank .* cache=hit exit=0/);
     expect(lines.at(-1)).toMatch(/command=assume exit=1 ms=[\d.]+ error="profile \\"nope\\" not found/);
     for (const secret of secretsOf()) {
