@@ -26,6 +26,8 @@ const RELEASE_TARGETS = {
 } as const;
 type ReleaseTarget = keyof typeof RELEASE_TARGETS;
 
+const NO_WORKING_DIRECTORY_AUTOLOAD = { autoloadDotenv: false, autoloadBunfig: false, autoloadTsconfig: false, autoloadPackageJson: false } as const;
+
 const { values: options } = parseArgs({
   options: {
     release: { type: "boolean", default: false },
@@ -61,7 +63,9 @@ async function compile(outfile: string, target: Bun.Build.CompileTarget | undefi
   const result = await Bun.build({
     // The lazy modules are entrypoints of their own, loaded only when needed (see src/lazyModules.ts).
     entrypoints: ["src/main.ts", ...LAZY_ENTRYPOINTS],
-    compile: target === undefined ? { outfile } : { outfile, target },
+    // The AWS tools start credential_process in the user's working directory (a cloned repository, say):
+    // nothing found there (.env*, bunfig.toml and its preload, tsconfig.json, package.json) may reach the binary.
+    compile: { outfile, ...(target === undefined ? {} : { target }), ...NO_WORKING_DIRECTORY_AUTOLOAD },
     minify: !options["no-minify"],
     bytecode: !options["no-bytecode"],
     format: "cjs",

@@ -70,15 +70,15 @@ export class Sandbox {
   }
 
   /** Runs with no controlling terminal at all (as under an IDE or in CI): a prompt is impossible. */
-  async run(args: string[], env: Record<string, string> = {}): Promise<Result> {
-    const child = Bun.spawn(["setsid", "--wait", ...args], { env: { ...this.env, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  async run(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): Promise<Result> {
+    const child = Bun.spawn(["setsid", "--wait", ...args], { env: { ...this.env, ...env }, cwd: options.cwd ?? this.home, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
     return { exitCode, stdout, stderr };
   }
 
   /** Runs in a real terminal; stdout and stderr go to files (as they are pipes under the AWS tools). */
-  inTerminal(args: string[], env: Record<string, string> = {}): Promise<TerminalRun> {
-    return runInTerminal(args, { env: { ...this.env, ...env }, stdin: "null" });
+  inTerminal(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): Promise<TerminalRun> {
+    return runInTerminal(args, { env: { ...this.env, ...env }, stdin: "null", cwd: options.cwd ?? this.home });
   }
 
   remove(): void {
