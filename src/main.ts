@@ -4,7 +4,7 @@ import { outputStyle, wantsVerbose } from "./cli/outputStyle.ts";
 import { parseFastArgv } from "./cli/parseFastArgv.ts";
 import { type PersonReporter, personReporter } from "./cli/reporter.ts";
 import { assume } from "./commands/assume.ts";
-import { homeFolder } from "./config/configFilePath.ts";
+import { homeFolder } from "./files/homeFolder.ts";
 import { loadYargsProgram } from "./lazyModules.ts";
 import { writeRunLog } from "./log/runLog.ts";
 import { stateFolderPath } from "./log/stateFolder.ts";
@@ -34,15 +34,19 @@ async function main(argv: readonly string[]): Promise<number> {
     exitCode = reportFailure(failure, verbose);
     error = isUserError(failure) ? failure.message : `unexpected ${failure instanceof Error ? failure.name : "error"}`;
   }
-  await logRun(argv, env, reporter, exitCode, error);
+  // The log is a record, not the job: nothing in it may turn a clean result or failure into a crash.
+  await logRun(argv, env, reporter, exitCode, error).catch(() => {});
   return exitCode;
 }
 
 /** One line per run in the state folder's log; shell completion (a run per TAB) is not worth a line. */
 async function logRun(argv: readonly string[], env: Record<string, string | undefined>, reporter: PersonReporter, exitCode: number, error: string | undefined): Promise<void> {
   if (argv[0] === "--get-yargs-completions") return;
+  const folder = stateFolderPath(env, homeFolder(env));
+  if (folder === undefined) return;
   const command = argv.filter((arg) => !arg.startsWith("-")).slice(0, argv[0] === "cache" || argv[0] === "config" ? 2 : 1).join(" ") || (argv[0] ?? "");
-  await writeRunLog(stateFolderPath(env, homeFolder(env)), { command, facts: reporter.facts, exitCode, error, durationMs: performance.now() });
+  const outcome = await writeRunLog(folder, { command, facts: reporter.facts, exitCode, error, durationMs: performance.now() });
+  if (outcome.problem !== undefined) reporter.warn(`this run was not logged: ${outcome.problem}`);
 }
 
 /** One line on stderr (the AWS CLI shows it as is); the stack only in verbose mode and only for bugs. */

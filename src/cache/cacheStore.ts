@@ -1,6 +1,9 @@
-import { joinPath } from "../config/configFilePath.ts";
-import { readFileBytes } from "../files/readFileBytes.ts";
+import { joinPath } from "../files/joinPath.ts";
+import { linkStatus } from "../files/fileStatus.ts";
+import { checkPrivateFolder, type PrivateFolder } from "../files/privateFolder.ts";
+import { readFileNoFollow } from "../files/readFileNoFollow.ts";
 import { type CacheKeys, deriveCacheKeys } from "./cacheKeys.ts";
+import { readMachineSecret } from "./machineSecret.ts";
 import { machineIdentity } from "./machineIdentity.ts";
 import { openEntry, sealEntry } from "./sealedEntry.ts";
 
@@ -15,35 +18,42 @@ export const ENTRY_SUFFIX = ".entry";
 export const LOCK_SUFFIX = ".lock";
 export const FAILURE_SUFFIX = ".failed";
 
-/** Opens an existing cache for reading; undefined when there is no machine secret yet (so nothing to read). */
+export const CACHE_FOLDER_NAME = "cache folder";
+
+/** The cache folder as the checks and their messages name it. */
+export function cacheFolder(path: string): PrivateFolder {
+  return { path, name: CACHE_FOLDER_NAME, movedBy: "XDG_CACHE_HOME" };
+}
+
+/**
+ * Opens an existing cache for reading; undefined when there is nothing to read (no folder or machine secret
+ * yet, or a secret others could read, which the next write replaces). Checked on every run, a hit too: a
+ * folder or secret that someone else controls is refused (one lstat and one fstat).
+ */
 export async function openCacheStore(folder: string): Promise<CacheStore | undefined> {
-  const secret = readFileBytes(joinPath(folder, MACHINE_SECRET_FILE));
-  if (secret === undefined || secret.length !== 32) return undefined;
-  return { folder, keys: deriveCacheKeys(secret, machineIdentity()) };
+  const status = linkStatus(folder);
+  if (status === undefined) return undefined;
+  checkPrivateFolder(cacheFolder(folder), status);
+  const secret = readMachineSecret(joinPath(folder, MACHINE_SECRET_FILE));
+  if (secret.state !== "usable") return undefined;
+  return { folder, keys: deriveCacheKeys(secret.bytes, machineIdentity()) };
 }
 
 /** Opens the cache for writing: makes the folder (0700) and the machine secret (0600) when missing. */
-export async function prepareCacheStore(folder: string): Promise<CacheStore> {
+export async function prepareCacheStore(folder: string, warn: (message: string) => void): Promise<CacheStore> {
   const { ensurePrivateFolder, ensureMachineSecret } = await import("./privateFiles.ts");
-  ensurePrivateFolder(folder);
-  const secret = ensureMachineSecret(joinPath(folder, MACHINE_SECRET_FILE));
+  ensurePrivateFolder(cacheFolder(folder));
+  const secret = ensureMachineSecret(folder, joinPath(folder, MACHINE_SECRET_FILE), warn);
   return { folder, keys: deriveCacheKeys(secret, machineIdentity()) };
 }
 
 /** The decrypted entry for `identity`, or undefined when absent, unreadable, tampered with or foreign. */
 export async function readEntry(store: CacheStore, identity: string): Promise<Uint8Array | undefined> {
-  const name = keyedName(store, identity);
-  const sealed = readFileBytes(joinPath(store.folder, `${name}${ENTRY_SUFFIX}`));
-  if (sealed === undefined) return undefined;
-  const opened = await openNamedEntry(store, name, sealed);
-  return opened?.identity === identity ? opened.payload : undefined;
+  return readSealed(store, identity, ENTRY_SUFFIX);
 }
 
 export async function writeEntry(store: CacheStore, identity: string, payload: Uint8Array): Promise<void> {
-  const name = keyedName(store, identity);
-  const sealed = await sealEntry(store.keys.sealKey, name, framed(identity, payload));
-  const { writeFileAtomically } = await import("./writeFileAtomically.ts");
-  writeFileAtomically(joinPath(store.folder, `${name}${ENTRY_SUFFIX}`), sealed);
+  await writeSealed(store, identity, ENTRY_SUFFIX, payload);
 }
 
 export async function removeEntry(store: CacheStore, identity: string): Promise<void> {
@@ -65,15 +75,48 @@ export async function listEntries(store: CacheStore): Promise<ListedEntry[]> {
   for (const file of readdirSync(store.folder).sort()) {
     if (!file.endsWith(ENTRY_SUFFIX) || file.startsWith(".")) continue;
     const path = joinPath(store.folder, file);
-    const sealed = readFileBytes(path);
-    const opened = sealed === undefined ? undefined : await openNamedEntry(store, file.slice(0, -ENTRY_SUFFIX.length), sealed);
+    const name = file.slice(0, -ENTRY_SUFFIX.length);
+    const sealed = readQuietly(path);
+    const opened = sealed === undefined ? undefined : await openNamed(store, sealedName(name, ENTRY_SUFFIX), sealed);
     listed.push(opened === undefined ? { path } : { path, ...opened });
   }
   return listed;
 }
 
-/** Sealed under its own file name; inside, the identity it was written for, then the payload. */
-async function openNamedEntry(store: CacheStore, name: string, sealed: Uint8Array): Promise<{ identity: string; payload: Uint8Array } | undefined> {
+/**
+ * Every file of the cache is sealed (AES-256-GCM) under its own file name, with the identity it was written
+ * for inside: a file moved onto another name, or another identity's, fails to open. Entries are sealed under
+ * the bare keyed name (the format since VGC2), other kinds under the name with their suffix.
+ */
+function sealedName(name: string, suffix: string): string {
+  return suffix === ENTRY_SUFFIX ? name : `${name}${suffix}`;
+}
+
+async function readSealed(store: CacheStore, identity: string, suffix: string): Promise<Uint8Array | undefined> {
+  const name = keyedName(store, identity);
+  const sealed = readQuietly(joinPath(store.folder, `${name}${suffix}`));
+  if (sealed === undefined) return undefined;
+  const opened = await openNamed(store, sealedName(name, suffix), sealed);
+  return opened?.identity === identity ? opened.payload : undefined;
+}
+
+async function writeSealed(store: CacheStore, identity: string, suffix: string, payload: Uint8Array): Promise<void> {
+  const name = keyedName(store, identity);
+  const sealed = await sealEntry(store.keys.sealKey, sealedName(name, suffix), framed(identity, payload));
+  const { writeFileAtomically } = await import("./writeFileAtomically.ts");
+  writeFileAtomically(joinPath(store.folder, `${name}${suffix}`), sealed);
+}
+
+/** A cache file's bytes, or undefined when it is missing or cannot be read as one (a link, a folder, EACCES): a miss. */
+function readQuietly(path: string): Uint8Array | undefined {
+  try {
+    return readFileNoFollow(path)?.bytes;
+  } catch {
+    return undefined;
+  }
+}
+
+async function openNamed(store: CacheStore, name: string, sealed: Uint8Array): Promise<{ identity: string; payload: Uint8Array } | undefined> {
   const plaintext = await openEntry(store.keys.sealKey, name, sealed);
   if (plaintext === undefined || plaintext.length < 4) return undefined;
   const length = new DataView(plaintext.buffer, plaintext.byteOffset, 4).getUint32(0);
@@ -90,14 +133,15 @@ function framed(identity: string, payload: Uint8Array): Uint8Array {
   return plaintext;
 }
 
-/** What the last failed fetch of an entry said (never a secret: a UserError's line), and when. */
+/** What the last failed fetch of an entry said (a UserError's line, which names profile, role and device), and when. */
 export interface FailureNote {
   readonly at: number;
   readonly message: string;
 }
 
-export function readFailureNote(store: CacheStore, identity: string): FailureNote | undefined {
-  const bytes = readFileBytes(failurePath(store, identity));
+/** Sealed like an entry: the line names the profile, the role and the device, which entries keep sealed too. */
+export async function readFailureNote(store: CacheStore, identity: string): Promise<FailureNote | undefined> {
+  const bytes = await readSealed(store, identity, FAILURE_SUFFIX);
   if (bytes === undefined) return undefined;
   try {
     const note = JSON.parse(new TextDecoder().decode(bytes)) as Partial<FailureNote>;
@@ -108,17 +152,12 @@ export function readFailureNote(store: CacheStore, identity: string): FailureNot
 }
 
 export async function writeFailureNote(store: CacheStore, identity: string, message: string): Promise<void> {
-  const { writeFileAtomically } = await import("./writeFileAtomically.ts");
-  writeFileAtomically(failurePath(store, identity), new TextEncoder().encode(JSON.stringify({ at: Date.now(), message } satisfies FailureNote)));
+  await writeSealed(store, identity, FAILURE_SUFFIX, new TextEncoder().encode(JSON.stringify({ at: Date.now(), message } satisfies FailureNote)));
 }
 
 export async function clearFailureNote(store: CacheStore, identity: string): Promise<void> {
   const { unlinkQuietly } = await import("./writeFileAtomically.ts");
-  unlinkQuietly(failurePath(store, identity));
-}
-
-function failurePath(store: CacheStore, identity: string): string {
-  return joinPath(store.folder, `${keyedName(store, identity)}${FAILURE_SUFFIX}`);
+  unlinkQuietly(joinPath(store.folder, `${keyedName(store, identity)}${FAILURE_SUFFIX}`));
 }
 
 /** The lock file of an MFA device (see cachedProvider): named like entries, so it reveals nothing either. */

@@ -1,4 +1,6 @@
-import { closeSync, constants, ftruncateSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, ftruncateSync, linkSync, lstatSync, openSync, unlinkSync, writeSync } from "node:fs";
+import { linkStatus } from "../files/fileStatus.ts";
+import { readFileNoFollow } from "../files/readFileNoFollow.ts";
 import { loadFlock, type TryLock } from "./flock.ts";
 import { processIsRunning } from "./processIsRunning.ts";
 import { unlinkQuietly, writeFileAtomically } from "./writeFileAtomically.ts";
@@ -27,10 +29,9 @@ const POLL_MS = 50;
 /**
  * An exclusive lock between processes on `path`. Where the C library offers flock(2) the kernel holds it
  * (released when its holder dies, at once); elsewhere it is a file made with exclusive create, and a lock
- * whose holder no longer runs is taken over. The lock file stays in place under flock: removing it would
- * let a waiter lock an unlinked file while a newcomer locks a new one.
+ * whose holder no longer runs is taken over. Either way the holder removes the file on release, so lock
+ * files do not pile up. `kernel`: flock where the C library has it (the default); null forces the lock file.
  */
-/** `kernel`: flock where the C library has it (the default); null forces the exclusive-create lock file. */
 export async function acquireLock(path: string, waiting: LockWaiting, kernel: TryLock | null | undefined = loadFlock()): Promise<HeldLock> {
   const tryLock = kernel ?? undefined;
   const attempt = tryLock === undefined ? () => tryExclusiveCreate(path) : () => tryKernelLock(path, tryLock);
@@ -46,16 +47,86 @@ export async function acquireLock(path: string, waiting: LockWaiting, kernel: Tr
   }
 }
 
+// Never through a symbolic link planted at the lock's path: its target would be truncated and written.
+const OPEN_LOCK = constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+
 function tryKernelLock(path: string, tryLock: (fd: number) => boolean): HeldLock | undefined {
-  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600);
-  if (!tryLock(fd)) {
-    closeSync(fd);
-    return undefined;
+  // A holder removes the file before it lets go: whoever locked the removed file tries again on the new one.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, OPEN_LOCK, 0o600);
+    } catch (error) {
+      if (!removedPlantedLink(error, path)) throw error;
+      continue;
+    }
+    if (!tryLock(fd)) {
+      closeSync(fd);
+      return undefined;
+    }
+    if (!isStillAt(fd, path)) {
+      closeSync(fd);
+      continue;
+    }
+    ftruncateSync(fd, 0);
+    writeSync(fd, holderRecord(), 0);
+    return {
+      release: () => {
+        // Remove, then unlock (close): a waiter that wakes on the removed file sees it is gone and retries.
+        // The kernel drops the lock if this process dies first; the file then stays for the next holder.
+        unlinkQuietly(path);
+        closeSync(fd);
+      },
+    };
   }
-  ftruncateSync(fd, 0);
-  writeSync(fd, holderRecord(), 0);
-  // Closing the descriptor drops the lock; the kernel does the same if this process dies first.
-  return { release: () => closeSync(fd) };
+  return undefined;
+}
+
+/** A symbolic link where the lock belongs is nobody's lock: remove the link itself (never its target). */
+function removedPlantedLink(error: unknown, path: string): boolean {
+  const code = (error as { code?: string }).code;
+  if (code !== "ELOOP" && code !== "EMLINK") return false;
+  unlinkQuietly(path);
+  return true;
+}
+
+/** True when `fd` is the file at `path` now (same device and inode), not one removed since it was opened. */
+function isStillAt(fd: number, path: string): boolean {
+  try {
+    const held = fstatSync(fd, { bigint: true });
+    const current = lstatSync(path, { bigint: true });
+    return held.ino === current.ino && held.dev === current.dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes the lock file at `path` unless a run holds it: a lock left by a run that died (or named under an
+ * older machine secret). False when it is held.
+ */
+export function removeStaleLock(path: string, kernel: TryLock | null | undefined = loadFlock()): boolean {
+  if (kernel === null || kernel === undefined) {
+    const holder = readHolder(path);
+    if (holder !== undefined && processIsRunning(holder.pid)) return false;
+    unlinkQuietly(path);
+    return true;
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    // Gone already, or not a file we may open: removing the name is all that is left to do.
+    unlinkQuietly(path);
+    return true;
+  }
+  try {
+    if (!kernel(fd)) return false;
+    if (isStillAt(fd, path)) unlinkQuietly(path);
+    return true;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function tryExclusiveCreate(path: string): HeldLock | undefined {
@@ -67,6 +138,10 @@ function tryExclusiveCreate(path: string): HeldLock | undefined {
     return { release: () => unlinkQuietly(path) };
   } catch (error) {
     if ((error as { code?: string }).code !== "EEXIST") throw error;
+    if (linkStatus(path)?.type === "link") {
+      removedPlantedLink({ code: "ELOOP" }, path);
+      return undefined;
+    }
     const holder = readHolder(path);
     if (holder !== undefined && !processIsRunning(holder.pid)) takeOver(path, holder);
     return undefined;
@@ -93,7 +168,7 @@ function holderRecord(): string {
 
 export function readHolder(path: string): LockHolder | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<LockHolder>;
+    const parsed = JSON.parse(new TextDecoder().decode(readFileNoFollow(path)?.bytes)) as Partial<LockHolder>;
     return typeof parsed.pid === "number" && typeof parsed.since === "number" ? { pid: parsed.pid, since: parsed.since } : undefined;
   } catch {
     return undefined;

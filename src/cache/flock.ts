@@ -1,3 +1,5 @@
+import { linuxLibc } from "../files/linuxLibc.ts";
+
 /**
  * flock(2) from the C library through bun:ffi: a lock the kernel drops the moment its holder dies, however
  * it dies (SIGKILL, power loss), so a crashed run can never leave a lock behind. undefined where there is
@@ -8,7 +10,6 @@ export type TryLock = (fd: number) => boolean;
 const LOCK_EX = 2;
 const LOCK_NB = 4;
 const LIBRARIES: Record<string, string[]> = {
-  linux: ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"],
   darwin: ["libc.dylib", "/usr/lib/libSystem.B.dylib"],
   freebsd: ["libc.so.7"],
 };
@@ -21,6 +22,8 @@ export function loadFlock(): TryLock | undefined {
 }
 
 function open(): TryLock | undefined {
+  const libc = linuxLibc();
+  if (libc !== undefined) return (fd) => libc.tryLock(fd) === 0;
   const candidates = LIBRARIES[process.platform];
   if (candidates === undefined) return undefined;
   const { dlopen, FFIType } = require("bun:ffi") as typeof import("bun:ffi");

@@ -1,55 +1,67 @@
-import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, linkSync, mkdirSync, readdirSync } from "node:fs";
 import { randomBytes } from "@noble/ciphers/utils.js";
+import { joinPath } from "../files/joinPath.ts";
+import { FileError, linkStatus } from "../files/fileStatus.ts";
+import { checkPrivateFolder, type PrivateFolder } from "../files/privateFolder.ts";
 import { UserError } from "../userError.ts";
-import { readFileBytes } from "../files/readFileBytes.ts";
+import { MACHINE_SECRET_LENGTH, readMachineSecret } from "./machineSecret.ts";
 import { processIsRunning } from "./processIsRunning.ts";
 import { TEMP_PREFIX, unlinkQuietly, writeFileAtomically } from "./writeFileAtomically.ts";
 
 const STALE_TEMP_MS = 10 * 60 * 1000;
 
 /**
- * Makes `folder` (0700) if needed and refuses one that others could write to or that belongs to someone
- * else: whoever controls the folder controls what this tool hands to the AWS tools.
+ * Makes the folder (0700) if needed and refuses one that is a symbolic link, that others could write to or that
+ * belongs to someone else: whoever controls the folder controls what this tool hands to the AWS tools.
  */
-export function ensurePrivateFolder(folder: string): void {
+export function ensurePrivateFolder(folder: PrivateFolder): void {
+  const { path, name, movedBy } = folder;
   try {
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    mkdirSync(path, { recursive: true, mode: 0o700 });
   } catch (error) {
     const code = (error as { code?: string }).code ?? "error";
-    throw new UserError(`cannot make the cache folder ${folder} (${code}): fix its parent folder or set XDG_CACHE_HOME elsewhere`);
+    // EEXIST: something that is not a folder stands there; the check below names it.
+    if (code !== "EEXIST") throw new UserError(`cannot make the ${name} ${path} (${code}): fix its parent folder or set ${movedBy} elsewhere`);
   }
-  const stat = lstatSync(folder);
-  if (!stat.isDirectory()) throw new UserError(`cache folder ${folder} is not a folder: remove it or set XDG_CACHE_HOME elsewhere`);
-  if (process.platform === "win32") return;
-  const uid = process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid) {
-    throw new UserError(`cache folder ${folder} belongs to another user (uid ${stat.uid}): remove it or set XDG_CACHE_HOME to a folder of yours`);
-  }
-  if ((stat.mode & 0o022) !== 0) {
-    throw new UserError(`cache folder ${folder} can be written by other users: run chmod 700 ${folder}`);
-  }
-  if ((stat.mode & 0o077) !== 0) chmodSync(folder, 0o700);
-  removeStaleTempFiles(folder);
+  const status = linkStatus(path);
+  if (status === undefined) throw new UserError(`cannot make the ${name} ${path}: fix its parent folder or set ${movedBy} elsewhere`);
+  checkPrivateFolder(folder, status);
+  if (process.platform !== "win32" && (status.mode & 0o077) !== 0) chmodSync(path, 0o700);
+  removeStaleTempFiles(path);
 }
 
-/** The 32-byte random machine secret, created once per user atomically (two runs never make two). */
-export function ensureMachineSecret(path: string): Uint8Array {
-  const existing = readFileBytes(path);
-  if (existing !== undefined && existing.length === 32) return existing;
-  if (existing !== undefined) unlinkQuietly(path);
+/**
+ * The 32-byte random machine secret, created once per user atomically (two runs never make two). A secret
+ * that group or others could read is not used: the entries sealed under it are removed with it and a new
+ * cache starts, which `warn` says.
+ */
+export function ensureMachineSecret(folder: string, path: string, warn: (message: string) => void): Uint8Array {
+  const found = readMachineSecret(path);
+  if (found.state === "usable") return found.bytes;
+  if (found.state === "exposed") {
+    warn(`the machine secret ${path} could be read by other users: not using it; starting a new cache (the next runs ask for MFA codes again)`);
+    removeSealedFiles(folder);
+  }
+  unlinkQuietly(path);
   const candidate = `${path}.new-${process.pid}`;
-  writeFileAtomically(candidate, randomBytes(32));
+  writeFileAtomically(candidate, randomBytes(MACHINE_SECRET_LENGTH));
   try {
     linkSync(candidate, path);
   } catch (error) {
-    if ((error as { code?: string }).code !== "EEXIST") throw error;
+    if ((error as { code?: string }).code !== "EEXIST") throw new FileError((error as { code?: string }).code ?? "EIO", path, "create");
   } finally {
     unlinkQuietly(candidate);
   }
-  const secret = readFileBytes(path);
-  if (secret === undefined || secret.length !== 32) throw new Error(`machine secret ${path} could not be created`);
-  if ((statSync(path).mode & 0o077) !== 0 && process.platform !== "win32") chmodSync(path, 0o600);
-  return secret;
+  const made = readMachineSecret(path);
+  if (made.state !== "usable") throw new UserError(`the machine secret ${path} could not be created: check the cache folder ${folder}`);
+  return made.bytes;
+}
+
+/** Everything sealed under a secret that is being replaced: it could be read, so nothing under it is trusted. */
+function removeSealedFiles(folder: string): void {
+  for (const name of readdirSync(folder)) {
+    if (/\.(entry|failed)$/.test(name)) unlinkQuietly(joinPath(folder, name));
+  }
 }
 
 /**
@@ -58,13 +70,14 @@ export function ensureMachineSecret(path: string): Uint8Array {
  */
 function removeStaleTempFiles(folder: string): void {
   const now = Date.now();
+  const fs = require("node:fs") as typeof import("node:fs");
   for (const name of readdirSync(folder)) {
     const writer = /^\.tmp-(\d+)-|\.new-(\d+)$/.exec(name);
     if (writer === null && !name.startsWith(TEMP_PREFIX)) continue;
     const pid = Number(writer?.[1] ?? writer?.[2] ?? Number.NaN);
-    const path = `${folder}/${name}`;
+    const path = joinPath(folder, name);
     try {
-      if (!processIsRunning(pid) || now - statSync(path).mtimeMs > STALE_TEMP_MS) unlinkQuietly(path);
+      if (!processIsRunning(pid) || now - fs.lstatSync(path).mtimeMs > STALE_TEMP_MS) unlinkQuietly(path);
     } catch {
       // Removed by another run meanwhile.
     }

@@ -1,34 +1,48 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { randomBytes } from "@noble/ciphers/utils.js";
+import { FileError } from "../files/fileStatus.ts";
 
 export const TEMP_PREFIX = ".tmp-";
 
+// A new file only (O_EXCL fails on anything at the path, a symbolic link included), never through a link.
+const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
 /**
  * Writes a 0600 file so that readers see the old content or the new, never a part: a temp file in the same
- * folder, fsync, rename over the target, then fsync the folder so the rename survives a power loss.
+ * folder, fsync, rename over the target (which replaces a link standing there, never writes through it),
+ * then fsync the folder so the rename survives a power loss. Fails with a FileError naming `path`.
  */
 export function writeFileAtomically(path: string, content: Uint8Array): void {
   const folder = dirname(path);
   // The writer's PID in the name lets the next run remove what a killed writer left (see privateFiles.ts).
   const tempPath = `${folder}/${TEMP_PREFIX}${process.pid}-${Array.from(randomBytes(8), (b) => b.toString(16).padStart(2, "0")).join("")}`;
-  const fd = openSync(tempPath, "wx", 0o600);
+  let fd: number;
+  try {
+    fd = openSync(tempPath, CREATE_NEW, 0o600);
+  } catch (error) {
+    throw fileError(error, path);
+  }
   try {
     writeAll(fd, content);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     unlinkQuietly(tempPath);
-    throw error;
+    throw fileError(error, path);
   }
   closeSync(fd);
   try {
     renameSync(tempPath, path);
   } catch (error) {
     unlinkQuietly(tempPath);
-    throw error;
+    throw fileError(error, path);
   }
   syncFolder(folder);
+}
+
+function fileError(error: unknown, path: string): FileError {
+  return new FileError((error as { code?: string }).code ?? "EIO", path, "write");
 }
 
 function writeAll(fd: number, content: Uint8Array): void {

@@ -2,7 +2,7 @@ import { cacheFolderPath } from "../cache/cacheFolder.ts";
 import { type CacheStore, openCacheStore } from "../cache/cacheStore.ts";
 import type { AssumeArgs } from "../cli/commandLine.ts";
 import type { Reporter } from "../cli/reporter.ts";
-import { configFilePath, homeFolder } from "../config/configFilePath.ts";
+import { configFilePath } from "../config/configFilePath.ts";
 import { readConfigFile } from "../config/readConfigFile.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { credentialIdentity, mfaDeviceIdentity, type RoleProfile } from "../config/roleProfile.ts";
@@ -10,6 +10,7 @@ import { cachedProvider } from "../credentials/cachedProvider.ts";
 import { mfaLockWaiting } from "../credentials/mfaLockWaiting.ts";
 import { checkProfileChain, extendProfileChain } from "../credentials/profileChain.ts";
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
+import { homeFolder } from "../files/homeFolder.ts";
 import { loadFetchRoleCredentials } from "../lazyModules.ts";
 
 export type Env = Record<string, string | undefined>;
@@ -20,10 +21,11 @@ export type Env = Record<string, string | undefined>;
  */
 export async function assume(args: AssumeArgs, env: Env, reporter: Reporter): Promise<string> {
   const home = homeFolder(env);
+  const configFile = configFilePath(env, home);
   const folder = cacheFolderPath(env, home);
   const store = openCacheStore(folder);
   store.catch(() => {});
-  const config = readConfigFile(configFilePath(env, home));
+  const config = readConfigFile(configFile);
   const profile = resolveRoleProfile(config, args.profile, env);
   reporter.record({ profile: profile.name, roleArn: profile.roleArn, mfaSerial: profile.source.mfaSerial });
   checkProfileChain(profile, env);

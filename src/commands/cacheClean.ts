@@ -35,10 +35,11 @@ function profileAndSource(profile: string, config: ConfigFile | undefined): Set<
   return names;
 }
 
-/** What was removed, one line per entry, or that nothing was. */
-export function describeCleaning(removed: readonly InventoryItem[], failed: readonly InventoryItem[], folder: string): string {
-  const lines = removed.length === 0 ? [`Nothing to remove in ${folder}.`] : [`Removed ${removed.length} ${removed.length === 1 ? "entry" : "entries"} from ${folder}:`];
+/** What was removed, one line per entry (and a count of leftover notes and locks), or that nothing was. */
+export function describeCleaning(removed: readonly InventoryItem[], failed: readonly InventoryItem[], folder: string, leftovers = 0): string {
+  const lines = removed.length === 0 ? [leftovers === 0 ? `Nothing to remove in ${folder}.` : `No entries to remove in ${folder}.`] : [`Removed ${removed.length} ${removed.length === 1 ? "entry" : "entries"} from ${folder}:`];
   for (const item of removed) lines.push(`  ${item.profile ?? (item.yubikeySerial !== undefined ? `YubiKey ${item.yubikeySerial}` : "?")}: ${item.state === "unreadable" ? "unreadable entry" : KIND_NAMES[item.kind]}`);
   for (const item of failed) lines.push(`  could not remove ${item.file}`);
+  if (leftovers > 0) lines.push(`Removed ${leftovers} ${leftovers === 1 ? "leftover file" : "leftover files"} (notes of failed fetches, locks no run holds).`);
   return lines.join("\n");
 }

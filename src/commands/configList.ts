@@ -1,5 +1,8 @@
 import { cacheFolderPath } from "../cache/cacheFolder.ts";
-import { configFilePath, expandHome, joinPath } from "../config/configFilePath.ts";
+import { configFilePath, expandHome } from "../config/configFilePath.ts";
+import { requireHome } from "../files/homeFolder.ts";
+import { joinPath } from "../files/joinPath.ts";
+import { isUserError, UserError } from "../userError.ts";
 import { LOG_FILE } from "../log/runLog.ts";
 import { findDialog } from "../mfa/findDialog.ts";
 import { findYkman } from "../mfa/ykman.ts";
@@ -7,24 +10,47 @@ import { stateFolderPath } from "../log/stateFolder.ts";
 
 type Env = Record<string, string | undefined>;
 
+/** A path, or why there is none (no home folder, and no variable that names it instead). */
+export type Place = string | { readonly unknown: string };
+
 /** Where everything is: the files read, the folders written. */
 export interface Places {
-  readonly configFile: string;
-  readonly credentialsFile: string;
-  readonly cacheFolder: string;
-  readonly stateFolder: string;
-  readonly logFile: string;
+  readonly configFile: Place;
+  readonly credentialsFile: Place;
+  readonly cacheFolder: Place;
+  readonly stateFolder: Place;
+  readonly logFile: Place;
 }
 
-export function places(env: Env, home: string): Places {
+export function places(env: Env, home: string | undefined): Places {
   const stateFolder = stateFolderPath(env, home);
+  const noLog = { unknown: "none: no home folder and no XDG_STATE_HOME, so runs are not logged" };
   return {
-    configFile: configFilePath(env, home),
-    credentialsFile: env.AWS_SHARED_CREDENTIALS_FILE ? expandHome(env.AWS_SHARED_CREDENTIALS_FILE, home) : joinPath(home, ".aws", "credentials"),
-    cacheFolder: cacheFolderPath(env, home),
-    stateFolder,
-    logFile: joinPath(stateFolder, LOG_FILE),
+    configFile: place(() => configFilePath(env, home)),
+    credentialsFile: place(() =>
+      env.AWS_SHARED_CREDENTIALS_FILE
+        ? expandHome(env.AWS_SHARED_CREDENTIALS_FILE, home, "AWS_SHARED_CREDENTIALS_FILE")
+        : joinPath(requireHome(home, "AWS_SHARED_CREDENTIALS_FILE"), ".aws", "credentials"),
+    ),
+    cacheFolder: place(() => cacheFolderPath(env, home)),
+    stateFolder: stateFolder ?? noLog,
+    logFile: stateFolder === undefined ? noLog : joinPath(stateFolder, LOG_FILE),
   };
+}
+
+function place(find: () => string): Place {
+  try {
+    return find();
+  } catch (error) {
+    if (isUserError(error)) return { unknown: error.message };
+    throw error;
+  }
+}
+
+/** The path of a place a command needs, or its one line when there is none. */
+export function pathOf(where: Place): string {
+  if (typeof where === "string") return where;
+  throw new UserError(where.unknown);
 }
 
 /** True when a prompt could be shown: the controlling terminal opens (under an IDE or cron it does not). */
@@ -38,7 +64,9 @@ export function terminalAvailable(): boolean {
   }
 }
 
-export function describeFile(path: string): string {
+export function describeFile(where: Place): string {
+  if (typeof where !== "string") return `unknown: ${where.unknown}`;
+  const path = where;
   const fs = require("node:fs") as typeof import("node:fs");
   try {
     const stat = fs.statSync(path);

@@ -3,13 +3,13 @@ import type { CommandArgs } from "../cli/commandLine.ts";
 import { emoji, isTruthy, outputStyle, paint } from "../cli/outputStyle.ts";
 import type { Reporter } from "../cli/reporter.ts";
 import { renderTable } from "../cli/table.ts";
-import { homeFolder } from "../config/configFilePath.ts";
 import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
+import { homeFolder } from "../files/homeFolder.ts";
 import { isUserError, UserError } from "../userError.ts";
 import { takeInventory } from "./cacheInventory.ts";
 import { describeCleaning, entriesToClean } from "./cacheClean.ts";
 import { inventoryJson, inventoryTable } from "./cacheList.ts";
-import { describeDialog, describeFile, describeYkman, places, terminalAvailable } from "./configList.ts";
+import { describeDialog, describeFile, describeYkman, type Place, pathOf, places, terminalAvailable } from "./configList.ts";
 import { describeProfile } from "./showProfile.ts";
 
 export interface CommandContext {
@@ -38,14 +38,15 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       print([`vegas-credentials ${buildInfo.version}: assume MFA-protected AWS roles from credential_process, with an encrypted cache`, ...versionLines().slice(1), ...placeLines(where)].join("\n"));
       return;
     case "cache list": {
-      const items = await takeInventory(where.cacheFolder, readConfigIfThere(where.configFile), env, now);
-      print(args.options.json === true ? inventoryJson(items, now) : inventoryTable(items, where.cacheFolder, now, style));
+      const items = await takeInventory(pathOf(where.cacheFolder), readConfigIfThere(where.configFile), env, now);
+      print(args.options.json === true ? inventoryJson(items, now) : inventoryTable(items, pathOf(where.cacheFolder), now, style));
       return;
     }
     case "cache clean": {
       const config = readConfigIfThere(where.configFile);
-      const items = await takeInventory(where.cacheFolder, config, env, now);
-      const chosen = entriesToClean(items, cleanChoice(args.options), config);
+      const items = await takeInventory(pathOf(where.cacheFolder), config, env, now);
+      const choice = cleanChoice(args.options);
+      const chosen = entriesToClean(items, choice, config);
       const fs = require("node:fs") as typeof import("node:fs");
       const removed = [];
       const failed = [];
@@ -59,15 +60,18 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
           failed.push(item);
         }
       }
-      print(`${emoji(style, removed.length > 0 ? "🧹" : "✨")}${describeCleaning(removed, failed, where.cacheFolder)}`);
-      if (failed.length > 0) throw new UserError(`could not remove ${failed.length} of the chosen entries: check the permissions of ${where.cacheFolder}`);
+      // Notes of failed fetches and locks no run holds go with a clean of everything (or of everything expired).
+      const everyKind = choice.profile === undefined && !choice.credential && !choice.session && !choice.password;
+      const leftovers = everyKind ? (await import("../cache/removeLeftovers.ts")).removeLeftovers(pathOf(where.cacheFolder)) : 0;
+      print(`${emoji(style, removed.length + leftovers > 0 ? "🧹" : "✨")}${describeCleaning(removed, failed, pathOf(where.cacheFolder), leftovers)}`);
+      if (failed.length > 0) throw new UserError(`could not remove ${failed.length} of the chosen entries: check the permissions of ${pathOf(where.cacheFolder)}`);
       return;
     }
     case "config list":
       print(renderTable(["WHAT", "WHERE"], configListRows(where, env, args.gui && !isTruthy(env.VEGAS_CREDENTIALS_NO_GUI)), style));
       return;
     case "config show-profile": {
-      const description = describeProfile(readConfigFile(where.configFile), String(args.options.profile), env);
+      const description = describeProfile(readConfigFile(pathOf(where.configFile)), String(args.options.profile), env);
       const lines = [`profile ${description.name} in ${description.file}`, ""];
       if (description.rows.length > 0) lines.push(renderTable(["SETTING", "VALUE", "FROM"], description.rows.map((row) => [row.key, row.value || "-", row.from]), style), "");
       if (description.checksum !== undefined) lines.push(`checksum: ${description.checksum}`);
@@ -93,7 +97,8 @@ function versionLines(): string[] {
 }
 
 function placeLines(where: ReturnType<typeof places>): string[] {
-  return [`config:   ${where.configFile}`, `cache:    ${where.cacheFolder}`, `log:      ${where.logFile}`];
+  const shown = (place: Place) => (typeof place === "string" ? place : `unknown: ${place.unknown}`);
+  return [`config:   ${shown(where.configFile)}`, `cache:    ${shown(where.cacheFolder)}`, `log:      ${shown(where.logFile)}`];
 }
 
 function configListRows(where: ReturnType<typeof places>, env: Record<string, string | undefined>, gui: boolean): string[][] {
@@ -120,9 +125,9 @@ function cleanChoice(options: Readonly<Record<string, unknown>>) {
 }
 
 /** The config, or undefined when there is none (the cache can still be listed and cleaned). */
-function readConfigIfThere(path: string): ConfigFile | undefined {
+function readConfigIfThere(path: Place): ConfigFile | undefined {
   try {
-    return readConfigFile(path);
+    return readConfigFile(pathOf(path));
   } catch (error) {
     if (isUserError(error)) return undefined;
     throw error;

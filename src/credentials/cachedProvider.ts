@@ -37,7 +37,7 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, report
     reporter.verbose("cache miss: fetching new credentials");
     reporter.record({ cache: "miss" });
     // Prepare (and check) the cache folder before asking for a code, so a bad folder never wastes one.
-    const store = await prepareCacheStore(slot.folder);
+    const store = await prepareCacheStore(slot.folder, (message) => reporter.warn(message));
     const { acquireLock } = await import("../cache/fileLock.ts");
     const waitStarted = Date.now();
     const lock = await acquireLock(lockPath(store, slot.lock.identity), slot.lock.waiting);
@@ -51,7 +51,7 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, report
       }
       // The run this one waited for failed (a wrong code, a denied role): say what it said rather than ask
       // again, or 30 parallel runs would ask one after another.
-      const failure = readFailureNote(store, slot.identity);
+      const failure = await readFailureNote(store, slot.identity);
       if (failure !== undefined && failure.at >= waitStarted) throw new UserError(failure.message);
       const fresh = await fetchFresh(store).catch(async (error: unknown) => {
         if (isUserError(error)) await writeFailureNote(store, slot.identity, error.message).catch(() => {});

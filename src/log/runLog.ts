@@ -1,6 +1,9 @@
-import { joinPath } from "../config/configFilePath.ts";
+import { joinPath } from "../files/joinPath.ts";
 import type { RunFacts } from "../cli/reporter.ts";
 import { appendToFile } from "../files/appendToFile.ts";
+import { linkStatus } from "../files/fileStatus.ts";
+import { privateFolderProblem } from "../files/privateFolder.ts";
+import { stateFolder } from "./stateFolder.ts";
 
 export const LOG_FILE = "application.log";
 /** Past this size the log is rotated: application.log → .1 → .2 → .3, the oldest dropped. */
@@ -16,21 +19,32 @@ export interface RunSummary {
   readonly durationMs: number;
 }
 
+/** Whether the line was written; `problem` when the state folder is not one to trust (said to the user). */
+export interface RunLogOutcome {
+  readonly written: boolean;
+  readonly problem?: string;
+}
+
 /**
- * Appends the run's line to application.log in the state folder (0700), rotating it by size first.
- * Never throws: a log that cannot be written must not fail the run that hands out credentials.
+ * Appends the run's line to application.log in the state folder (0700), rotating it by size first. The folder
+ * is checked like the cache folder, and the log is never opened through a symbolic link. Never throws: a log
+ * that cannot be written must not fail the run that hands out credentials.
  */
-export async function writeRunLog(folder: string, run: RunSummary, now = new Date()): Promise<boolean> {
+export async function writeRunLog(folder: string, run: RunSummary, now = new Date()): Promise<RunLogOutcome> {
   try {
+    let status = linkStatus(folder);
+    if (status === undefined) {
+      (require("node:fs") as typeof import("node:fs")).mkdirSync(folder, { recursive: true, mode: 0o700 });
+      status = linkStatus(folder);
+    }
+    if (status === undefined) return { written: false };
+    const problem = privateFolderProblem(stateFolder(folder), status);
+    if (problem !== undefined) return { written: false, problem };
     const path = joinPath(folder, LOG_FILE);
-    if (Bun.file(path).size >= LOG_MAX_BYTES) rotate(path);
-    const line = formatRunLine(run, now);
-    if (await appendToFile(path, line)) return true;
-    const fs = require("node:fs") as typeof import("node:fs");
-    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    return await appendToFile(path, line);
+    if ((linkStatus(path)?.size ?? 0) >= LOG_MAX_BYTES) rotate(path);
+    return { written: appendToFile(path, formatRunLine(run, now)) };
   } catch {
-    return false;
+    return { written: false };
   }
 }
 

@@ -1,14 +1,22 @@
-import { joinPath } from "../config/configFilePath.ts";
+import { isAbsolutePath, joinPath } from "../files/joinPath.ts";
+import type { PrivateFolder } from "../files/privateFolder.ts";
 
 /**
  * Where the log lives: `$XDG_STATE_HOME/vegas-credentials` when set (any OS), else the platform's own place:
- * ~/.local/state on Linux, ~/Library/Logs on macOS, %LOCALAPPDATA% on Windows.
+ * ~/.local/state on Linux, ~/Library/Logs on macOS, %LOCALAPPDATA% on Windows. undefined with no home
+ * folder and no XDG_STATE_HOME: then there is no log.
  */
-export function stateFolderPath(env: Record<string, string | undefined>, home: string, platform = process.platform): string {
+export function stateFolderPath(env: Record<string, string | undefined>, home: string | undefined, platform = process.platform): string | undefined {
   const xdg = env.XDG_STATE_HOME;
   // The XDG spec says relative paths are invalid and must be ignored.
-  if (xdg && (xdg.startsWith("/") || /^[A-Za-z]:[\\/]/.test(xdg))) return joinPath(xdg, "vegas-credentials");
+  if (xdg && isAbsolutePath(xdg)) return joinPath(xdg, "vegas-credentials");
+  if (platform === "win32" && env.LOCALAPPDATA && isAbsolutePath(env.LOCALAPPDATA)) return joinPath(env.LOCALAPPDATA, "vegas-credentials", "state");
+  if (home === undefined) return undefined;
   if (platform === "darwin") return joinPath(home, "Library", "Logs", "vegas-credentials");
-  if (platform === "win32") return joinPath(env.LOCALAPPDATA || joinPath(home, "AppData", "Local"), "vegas-credentials", "state");
+  if (platform === "win32") return joinPath(home, "AppData", "Local", "vegas-credentials", "state");
   return joinPath(home, ".local", "state", "vegas-credentials");
+}
+
+export function stateFolder(path: string): PrivateFolder {
+  return { path, name: "state folder", movedBy: "XDG_STATE_HOME" };
 }

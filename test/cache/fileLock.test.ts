@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { acquireLock, type LockHolder, readHolder } from "../../src/cache/fileLock.ts";
+import { acquireLock, type LockHolder, readHolder, removeStaleLock } from "../../src/cache/fileLock.ts";
 import { loadFlock } from "../../src/cache/flock.ts";
 
 const HOLD_LOCK = join(import.meta.dir, "../support/holdLock.ts");
+const LOCKED_COUNTER = join(import.meta.dir, "../support/lockedCounter.ts");
 const children: Subprocess[] = [];
 
 afterEach(() => {
@@ -36,10 +37,64 @@ test("this platform's C library gives flock", () => {
   expect(process.platform !== "linux" || loadFlock() !== undefined).toBe(true);
 });
 
+test("a waiter that locks the file its holder has just removed tries again on the file at the path now", async () => {
+  const path = lockFile();
+  const flock = loadFlock();
+  if (flock === undefined) return;
+  const first = await acquireLock(path, waiting(), flock);
+  let raced = false;
+  // The holder lets go between the waiter's open and its flock: the waiter's descriptor names a removed file.
+  const racing = (fd: number) => {
+    if (!raced) {
+      raced = true;
+      first.release();
+    }
+    return flock(fd);
+  };
+  const second = await acquireLock(path, waiting(), racing);
+  await expect(acquireLock(path, waiting(300), flock)).rejects.toThrow("timed out");
+  second.release();
+});
+
 for (const strategy of ["kernel", "exclusive-create"] as const) {
   const kernel = strategy === "kernel" ? undefined : null;
 
   describe(`the ${strategy} lock`, () => {
+    test("four processes taking turns 40 times each lose no update, and no lock file is left", async () => {
+      const path = lockFile();
+      const counter = join(path, "..", "counter");
+      writeFileSync(counter, "0");
+      const runs = [1, 2, 3, 4].map(() => Bun.spawn([process.execPath, LOCKED_COUNTER, path, counter, "40", strategy], { stdout: "ignore", stderr: "pipe" }));
+      children.push(...runs);
+      const codes = await Promise.all(runs.map((run) => run.exited));
+      const errors = await Promise.all(runs.map((run) => new Response(run.stderr).text()));
+      expect({ codes, errors: errors.filter((text) => text !== "") }).toEqual({ codes: [0, 0, 0, 0], errors: [] });
+      expect(readFileSync(counter, "utf8")).toBe("160");
+      expect(existsSync(path)).toBe(false);
+    }, 60_000);
+
+    test("a symbolic link planted at the lock's path is removed, never written through", async () => {
+      const path = lockFile();
+      const target = join(path, "..", "precious");
+      writeFileSync(target, "keep me");
+      symlinkSync(target, path);
+      const lock = await acquireLock(path, waiting(2_000), kernel);
+      expect(readFileSync(target, "utf8")).toBe("keep me");
+      lock.release();
+      expect(existsSync(path)).toBe(false);
+    });
+
+    test("removeStaleLock keeps a lock a live run holds and removes one nobody holds", async () => {
+      const path = lockFile();
+      const holder = await holderProcess(path, strategy);
+      expect(removeStaleLock(path, kernel)).toBe(false);
+      expect(existsSync(path)).toBe(true);
+      holder.kill("SIGKILL");
+      await holder.exited;
+      expect(removeStaleLock(path, kernel)).toBe(true);
+      expect(existsSync(path)).toBe(false);
+    });
+
     test("is exclusive within a process and free again after release", async () => {
       const path = lockFile();
       const first = await acquireLock(path, waiting(), kernel);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatRunLine, LOG_FILE, LOG_KEEP, LOG_MAX_BYTES, writeRunLog } from "../../src/log/runLog.ts";
@@ -27,8 +27,8 @@ describe("the run's log line", () => {
 
   test("is appended to application.log in the state folder, made 0700 with the file 0600", async () => {
     const folder = join(tempFolder(), "state", "vegas-credentials");
-    expect(await writeRunLog(folder, run)).toBe(true);
-    expect(await writeRunLog(folder, { ...run, facts: { ...run.facts, cache: "miss" } })).toBe(true);
+    expect(await writeRunLog(folder, run)).toEqual({ written: true });
+    expect(await writeRunLog(folder, { ...run, facts: { ...run.facts, cache: "miss" } })).toEqual({ written: true });
     const lines = readFileSync(join(folder, LOG_FILE), "utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain("cache=hit");
@@ -59,10 +59,29 @@ describe("the run's log line", () => {
     expect(existsSync(`${path}.${LOG_KEEP + 1}`)).toBe(false);
   });
 
-  test("a log that cannot be written says false and never throws", async () => {
+  test("a log that cannot be written says so and never throws", async () => {
     const blocker = join(tempFolder(), "not-a-folder");
     writeFileSync(blocker, "");
-    expect(await writeRunLog(join(blocker, "vegas-credentials"), run)).toBe(false);
+    expect(await writeRunLog(join(blocker, "vegas-credentials"), run)).toEqual({ written: false });
+  });
+
+  test("a symbolic link planted at the log's path is not written through", async () => {
+    const folder = tempFolder();
+    const target = join(tempFolder(), "precious");
+    writeFileSync(target, "keep me");
+    symlinkSync(target, join(folder, LOG_FILE));
+    expect(await writeRunLog(folder, run)).toEqual({ written: false });
+    expect(readFileSync(target, "utf8")).toBe("keep me");
+  });
+
+  test("a state folder that others can write to, or that is a link, is not written to, and the outcome says why", async () => {
+    const open = tempFolder();
+    chmodSync(open, 0o777);
+    expect(await writeRunLog(open, run)).toEqual({ written: false, problem: `state folder ${open} can be written by other users: run chmod 700 ${open}` });
+    expect(existsSync(join(open, LOG_FILE))).toBe(false);
+    const link = join(tempFolder(), "linked");
+    symlinkSync(tempFolder(), link);
+    expect((await writeRunLog(link, run)).problem).toStartWith(`state folder ${link} is a symbolic link`);
   });
 });
 
@@ -74,5 +93,10 @@ describe("the state folder", () => {
     [{}, "darwin", "/home/frank/Library/Logs/vegas-credentials"],
   ])("%j on %s → %s", (env, platform, expected) => {
     expect(stateFolderPath(env, "/home/frank", platform as NodeJS.Platform)).toBe(expected);
+  });
+
+  test("with no home folder only XDG_STATE_HOME gives one; else there is no log", () => {
+    expect(stateFolderPath({ XDG_STATE_HOME: "/x/state" }, undefined, "linux")).toBe("/x/state/vegas-credentials");
+    expect(stateFolderPath({}, undefined, "linux")).toBeUndefined();
   });
 });

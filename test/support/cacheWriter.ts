@@ -8,7 +8,7 @@ import { encodeEntry } from "../../src/credentials/cachedEntry.ts";
 
 const [folder, identity] = process.argv.slice(2);
 if (folder === undefined || identity === undefined) throw new Error("usage: cacheWriter.ts FOLDER IDENTITY");
-const store = await prepareCacheStore(folder);
+const store = await prepareCacheStore(folder, (message) => console.error(message));
 const origin = { profile: "frank@concerts", roleArn: "arn:aws:iam::222222222222:role/SingerRole", sourceProfile: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra" };
 for (let written = 1; ; written++) {
   const credentials = {
