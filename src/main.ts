@@ -8,6 +8,7 @@ import { homeFolder } from "./files/homeFolder.ts";
 import { loadYargsProgram } from "./lazyModules.ts";
 import { writeRunLog } from "./log/runLog.ts";
 import { stateFolderPath } from "./log/stateFolder.ts";
+import { printableLine } from "./output/printableText.ts";
 import { isUserError } from "./userError.ts";
 
 // A CommonJS entry (needed for --bytecode) has no top-level await: the program lives in main().
@@ -52,11 +53,11 @@ async function logRun(argv: readonly string[], env: Record<string, string | unde
 /** One line on stderr (the AWS CLI shows it as is); the stack only in verbose mode and only for bugs. */
 function reportFailure(error: unknown, verbose: boolean): number {
   if (isUserError(error)) {
-    console.error(`vegas-credentials: ${error.message}`);
+    console.error(printableLine(`vegas-credentials: ${error.message}`));
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`vegas-credentials: unexpected error: ${message.replace(/\s+/g, " ")}${verbose ? "" : " (run with --verbose for details)"}`);
+  console.error(`${printableLine(`vegas-credentials: unexpected error: ${message}`, 500)}${verbose ? "" : " (run with --verbose for details)"}`);
   if (verbose && error instanceof Error && error.stack) console.error(error.stack);
   return 70;
 }

@@ -1,4 +1,5 @@
 import { type OutputStyle, emoji, paint } from "./outputStyle.ts";
+import { printableLine } from "../output/printableText.ts";
 import { tellTerminal } from "./terminalNotice.ts";
 
 /** What a run did, for its line in the log (see log/runLog.ts). Never a key, token, code or password. */
@@ -35,11 +36,18 @@ export function personReporter(verbose: boolean, style: OutputStyle): PersonRepo
     // Under the AWS tools stderr is a pipe shown only on failure: the terminal is where a person looks.
     if (!tellTerminal(line)) console.error(plain);
   };
+  // Messages carry text from outside (STS, ykman, the config): never an escape sequence to the terminal.
   return {
     facts,
-    verbose: verbose ? (message) => console.error(`vegas-credentials [${(performance.now() - started).toFixed(1)} ms] ${message}`) : () => {},
-    warn: (message) => tell(`${emoji(style, "⚠️")}${paint(style, "yellow", `vegas-credentials: warning: ${message}`)}`, `vegas-credentials: warning: ${message}`),
-    notice: (message) => tell(`${emoji(style, "🔐")}vegas-credentials: ${message}`, `vegas-credentials: ${message}`),
+    verbose: verbose ? (message) => console.error(printableLine(`vegas-credentials [${(performance.now() - started).toFixed(1)} ms] ${message}`)) : () => {},
+    warn: (message) => {
+      const line = printableLine(`vegas-credentials: warning: ${message}`);
+      tell(`${emoji(style, "⚠️")}${paint(style, "yellow", line)}`, line);
+    },
+    notice: (message) => {
+      const line = printableLine(`vegas-credentials: ${message}`);
+      tell(`${emoji(style, "🔐")}${line}`, line);
+    },
     record: (more) => Object.assign(facts, more),
   };
 }

@@ -1,4 +1,5 @@
 import type { ConfigFile } from "../config/readConfigFile.ts";
+import { printableLine } from "../output/printableText.ts";
 import { type EntryKind, type InventoryItem, KIND_NAMES } from "./cacheInventory.ts";
 
 export interface CleanChoice {
@@ -38,7 +39,7 @@ function profileAndSource(profile: string, config: ConfigFile | undefined): Set<
 /** What was removed, one line per entry (and a count of leftover notes and locks), or that nothing was. */
 export function describeCleaning(removed: readonly InventoryItem[], failed: readonly InventoryItem[], folder: string, leftovers = 0): string {
   const lines = removed.length === 0 ? [leftovers === 0 ? `Nothing to remove in ${folder}.` : `No entries to remove in ${folder}.`] : [`Removed ${removed.length} ${removed.length === 1 ? "entry" : "entries"} from ${folder}:`];
-  for (const item of removed) lines.push(`  ${item.profile ?? (item.yubikeySerial !== undefined ? `YubiKey ${item.yubikeySerial}` : "?")}: ${item.state === "unreadable" ? "unreadable entry" : KIND_NAMES[item.kind]}`);
+  for (const item of removed) lines.push(`  ${printableLine(item.profile ?? (item.yubikeySerial !== undefined ? `YubiKey ${item.yubikeySerial}` : "?"), 200)}: ${item.state === "unreadable" ? "unreadable entry" : KIND_NAMES[item.kind]}`);
   for (const item of failed) lines.push(`  could not remove ${item.file}`);
   if (leftovers > 0) lines.push(`Removed ${leftovers} ${leftovers === 1 ? "leftover file" : "leftover files"} (notes of failed fetches, locks no run holds).`);
   return lines.join("\n");

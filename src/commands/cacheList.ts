@@ -1,5 +1,5 @@
 import { type OutputStyle, paint } from "../cli/outputStyle.ts";
-import { renderTable } from "../cli/table.ts";
+import { type PaintedCell, renderTable } from "../cli/table.ts";
 import { type InventoryItem, KIND_NAMES } from "./cacheInventory.ts";
 
 /** `cache --json`: the inventory for scripts, dates in ISO 8601 UTC. */
@@ -46,10 +46,11 @@ function roleOrDevice(item: InventoryItem): string {
   return "?";
 }
 
-function stateCell(item: InventoryItem, style: OutputStyle): string {
+function stateCell(item: InventoryItem, style: OutputStyle): PaintedCell {
   const color = item.state === "fresh" ? "green" : item.state === "refresh due" ? "yellow" : "red";
   const state = paint(style, color, item.state);
-  return item.staleConfig ? `${state}, ${paint(style, "yellow", "stale config")}` : state;
+  const stale = "stale config";
+  return item.staleConfig ? { painted: `${state}, ${paint(style, "yellow", stale)}`, width: item.state.length + 2 + stale.length } : { painted: state, width: item.state.length };
 }
 
 /** `2026-11-24 18:05` in the machine's time zone. */

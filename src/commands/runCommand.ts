@@ -5,6 +5,7 @@ import type { Reporter } from "../cli/reporter.ts";
 import { renderTable } from "../cli/table.ts";
 import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
 import { homeFolder } from "../files/homeFolder.ts";
+import { printableLine } from "../output/printableText.ts";
 import { isUserError, UserError } from "../userError.ts";
 import { takeInventory } from "./cacheInventory.ts";
 import { describeCleaning, entriesToClean } from "./cacheClean.ts";
@@ -72,11 +73,11 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       return;
     case "config show-profile": {
       const description = describeProfile(readConfigFile(pathOf(where.configFile)), String(args.options.profile), env);
-      const lines = [`profile ${description.name} in ${description.file}`, ""];
+      const lines = [printableLine(`profile ${description.name} in ${description.file}`), ""];
       if (description.rows.length > 0) lines.push(renderTable(["SETTING", "VALUE", "FROM"], description.rows.map((row) => [row.key, row.value || "-", row.from]), style), "");
       if (description.checksum !== undefined) lines.push(`checksum: ${description.checksum}`);
       lines.push(description.problems.length === 0 ? `${emoji(style, "✅")}problems: none` : `${emoji(style, "❌")}${paint(style, "red", `problems (${description.problems.length}):`)}`);
-      for (const problem of description.problems) lines.push(`  - ${problem}`);
+      for (const problem of description.problems) lines.push(`  - ${printableLine(problem)}`);
       print(lines.join("\n"));
       if (description.problems.length > 0) throw new UserError(`profile "${description.name}" has ${description.problems.length} ${description.problems.length === 1 ? "problem" : "problems"} (listed above)`);
       return;

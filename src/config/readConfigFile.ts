@@ -1,5 +1,6 @@
 import { parse } from "ini";
 import { UserError } from "../userError.ts";
+import { FileError } from "../files/fileStatus.ts";
 import { readFileText } from "../files/readFileBytes.ts";
 
 export type Settings = Readonly<Record<string, string>>;
@@ -11,7 +12,12 @@ export interface ConfigFile {
 }
 
 export function readConfigFile(path: string): ConfigFile {
-  const text = readFileText(path);
+  let text: string | undefined;
+  try {
+    text = readFileText(path);
+  } catch (error) {
+    throw new FileError((error as { code?: string }).code ?? "EIO", path, "read the AWS config file");
+  }
   if (text === undefined) {
     throw new UserError(
       `AWS config file ${path} not found: create it with your profiles, or point AWS_CONFIG_FILE at it`,

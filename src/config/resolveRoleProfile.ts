@@ -17,6 +17,7 @@ import {
   parseMfaSessionSeconds,
   parseMfaTimeoutSeconds,
 } from "./settingChecks.ts";
+import { quoteValue } from "../output/printableText.ts";
 
 const DEFAULT_DURATION_SECONDS = 3600;
 const DEFAULT_REGION = "us-east-1";
@@ -74,7 +75,7 @@ function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere:
   const mfaSerial = where.required(settings, "mfa_serial", "the ARN or serial number of your MFA device");
   where.check("mfa_serial", checkMfaSerial(mfaSerial));
   const yubikeySerial = where.optional(settings, "vegas_yubikey_serial", (value) =>
-    /^\d+$/.test(value) ? undefined : `"${value}" is not a YubiKey serial number (digits, as ykman list --serials shows)`,
+    /^\d+$/.test(value) ? undefined : `${quoteValue(value)} is not a YubiKey serial number (digits, as ykman list --serials shows)`,
   );
   return {
     name: sourceName,

@@ -1,3 +1,4 @@
+import { cut, MAX_VALUE_LENGTH, quoteValue } from "../output/printableText.ts";
 /**
  * One check per setting: each returns undefined when the value is fine, else what is wrong and what to do
  * (the caller adds the profile, key and file). Limits are STS's (AssumeRole API reference).
@@ -17,21 +18,21 @@ export const MAX_DURATION_SECONDS = 43200;
 export function checkRoleArn(value: string): string | undefined {
   if (ROLE_ARN.test(value)) return undefined;
   if (/^arn:[^:]*:iam::\d{12}:user\//.test(value)) {
-    return `"${value}" is a user ARN, not a role ARN: set the ARN of the role to assume (arn:aws:iam::123456789012:role/Name)`;
+    return `${quoteValue(value)} is a user ARN, not a role ARN: set the ARN of the role to assume (arn:aws:iam::123456789012:role/Name)`;
   }
-  return `"${value}" is not an IAM role ARN: expected arn:aws:iam::123456789012:role/Name (paths like role/team/Name and the aws-cn and aws-us-gov partitions are fine)`;
+  return `${quoteValue(value)} is not an IAM role ARN: expected arn:aws:iam::123456789012:role/Name (paths like role/team/Name and the aws-cn and aws-us-gov partitions are fine)`;
 }
 
 export function checkMfaSerial(value: string): string | undefined {
   if (MFA_ARN.test(value) || HARDWARE_SERIAL.test(value)) return undefined;
-  return `"${value}" is not an MFA device: expected a virtual device ARN (arn:aws:iam::123456789012:mfa/Name) or a hardware token serial number (like GAHT12345678)`;
+  return `${quoteValue(value)} is not an MFA device: expected a virtual device ARN (arn:aws:iam::123456789012:mfa/Name) or a hardware token serial number (like GAHT12345678)`;
 }
 
 export function parseDurationSeconds(value: string): number | string {
-  if (!/^\d+$/.test(value)) return `"${value}" is not a whole number of seconds: use a value from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}`;
+  if (!/^\d+$/.test(value)) return `${quoteValue(value)} is not a whole number of seconds: use a value from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}`;
   const seconds = Number(value);
   if (seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
-    return `${value} is outside what STS allows: use a value from ${MIN_DURATION_SECONDS} (15 minutes) to ${MAX_DURATION_SECONDS} (12 hours)`;
+    return `${cut(value, MAX_VALUE_LENGTH)} is outside what STS allows: use a value from ${MIN_DURATION_SECONDS} (15 minutes) to ${MAX_DURATION_SECONDS} (12 hours)`;
   }
   return seconds;
 }
@@ -45,14 +46,14 @@ const MAX_MFA_SESSION_SECONDS = 36 * 3600;
 export function parseFlag(value: string): boolean | string {
   if (/^(true|yes|1)$/i.test(value)) return true;
   if (/^(false|no|0)$/i.test(value)) return false;
-  return `"${value}" is not true or false: write true to turn it on or false to turn it off`;
+  return `${quoteValue(value)} is not true or false: write true to turn it on or false to turn it off`;
 }
 
 export function parseMfaSessionSeconds(value: string): number | string {
   const range = `use a value from ${MIN_MFA_SESSION_SECONDS} (15 minutes) to ${MAX_MFA_SESSION_SECONDS} (36 hours)`;
-  if (!/^\d+$/.test(value)) return `"${value}" is not a whole number of seconds: ${range}`;
+  if (!/^\d+$/.test(value)) return `${quoteValue(value)} is not a whole number of seconds: ${range}`;
   const seconds = Number(value);
-  if (seconds < MIN_MFA_SESSION_SECONDS || seconds > MAX_MFA_SESSION_SECONDS) return `${value} is outside what STS allows for a session: ${range}`;
+  if (seconds < MIN_MFA_SESSION_SECONDS || seconds > MAX_MFA_SESSION_SECONDS) return `${cut(value, MAX_VALUE_LENGTH)} is outside what STS allows for a session: ${range}`;
   return seconds;
 }
 
@@ -63,16 +64,16 @@ const MAX_MFA_TIMEOUT_SECONDS = 600;
 /** How long the MFA sources may take together (vegas_mfa_timeout, VEGAS_CREDENTIALS_MFA_TIMEOUT). */
 export function parseMfaTimeoutSeconds(value: string): number | string {
   const range = `use a whole number of seconds from ${MIN_MFA_TIMEOUT_SECONDS} to ${MAX_MFA_TIMEOUT_SECONDS}`;
-  if (!/^\d+$/.test(value)) return `"${value}" is not a whole number of seconds: ${range}`;
+  if (!/^\d+$/.test(value)) return `${quoteValue(value)} is not a whole number of seconds: ${range}`;
   const seconds = Number(value);
-  if (seconds < MIN_MFA_TIMEOUT_SECONDS || seconds > MAX_MFA_TIMEOUT_SECONDS) return `${value} is out of range: ${range}`;
+  if (seconds < MIN_MFA_TIMEOUT_SECONDS || seconds > MAX_MFA_TIMEOUT_SECONDS) return `${cut(value, MAX_VALUE_LENGTH)} is out of range: ${range}`;
   return seconds;
 }
 
 export function checkRoleSessionName(value: string): string | undefined {
   if (SESSION_NAME.test(value)) return undefined;
-  if (value.length < 2 || value.length > 64) return `"${value}" has ${value.length} characters: STS wants 2 to 64`;
-  return `"${value}" has characters STS refuses: use only letters, digits and + = , . @ _ -`;
+  if (value.length < 2 || value.length > 64) return `${quoteValue(value)} has ${value.length} characters: STS wants 2 to 64`;
+  return `${quoteValue(value)} has characters STS refuses: use only letters, digits and + = , . @ _ -`;
 }
 
 export function checkExternalId(value: string): string | undefined {
@@ -83,7 +84,7 @@ export function checkExternalId(value: string): string | undefined {
 
 export function checkRegion(value: string): string | undefined {
   if (REGION.test(value)) return undefined;
-  return `"${value}" is not an AWS region name (like us-east-1 or eu-west-2)`;
+  return `${quoteValue(value)} is not an AWS region name (like us-east-1 or eu-west-2)`;
 }
 
 export function checkEndpointUrl(value: string): string | undefined {
@@ -91,13 +92,13 @@ export function checkEndpointUrl(value: string): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    return `"${value}" is not a URL: expected something like https://sts.eu-west-1.amazonaws.com`;
+    return `${quoteValue(value)} is not a URL: expected something like https://sts.eu-west-1.amazonaws.com`;
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return `"${value}" must start with https:// (or http:// for a local endpoint)`;
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `${quoteValue(value)} must start with https:// (or http:// for a local endpoint)`;
   return undefined;
 }
 
 export function checkStsRegionalEndpoints(value: string): string | undefined {
   if (value === "regional" || value === "legacy") return undefined;
-  return `"${value}" is not valid: use regional or legacy`;
+  return `${quoteValue(value)} is not valid: use regional or legacy`;
 }

@@ -1,6 +1,9 @@
+import { FileError } from "./fileStatus.ts";
+
 /**
  * Reads a small file without loading `node:fs`, which costs ~7 ms at start-up in a compiled binary:
- * the cache-hit path reads every file through here. Returns undefined when the file does not exist.
+ * the cache-hit path reads the config through here (following links, as the AWS tools do). Returns undefined
+ * when the file does not exist; a FileError (a UserError naming the path) when it cannot be read.
  */
 export function readFileBytes(path: string): Uint8Array | undefined {
   try {
@@ -19,9 +22,9 @@ function readWithNodeFs(path: string): Uint8Array | undefined {
   try {
     return new Uint8Array(fs.readFileSync(path));
   } catch (error) {
-    const code = (error as { code?: string }).code;
+    const code = (error as { code?: string }).code ?? "EIO";
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw error;
+    throw new FileError(code, path, "read");
   }
 }
 

@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { ReadStream } from "node:tty";
+import { printableLine } from "../output/printableText.ts";
 import { cleanUpOnSignal } from "./cleanUpOnSignal.ts";
 
 export interface Question {
@@ -146,7 +147,7 @@ export class Terminal {
   }
 
   private show(question: Asking): void {
-    this.write(question.prompt + (question.hidden ? "" : question.typed));
+    this.write(printableLine(question.prompt) + (question.hidden ? "" : question.typed));
   }
 
   /** Ctrl-C in raw mode is a keystroke, not a signal: give the terminal back, then end as SIGINT would. */

@@ -1,4 +1,5 @@
 import type { RoleProfile } from "../config/roleProfile.ts";
+import { printableLine } from "../output/printableText.ts";
 import { isUserError, UserError } from "../userError.ts";
 
 interface SdkError {
@@ -73,6 +74,7 @@ function findNetworkCode(error: SdkError, depth = 0): string | undefined {
   return findNetworkCode((error.cause ?? null) as SdkError, depth + 1);
 }
 
+/** Server text, as it may be shown: one printable line, cut (an HTML error page is not a message). */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return printableLine(text, 300).replace(/\s+/g, " ").trim();
 }

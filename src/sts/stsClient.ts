@@ -21,6 +21,7 @@ export interface StsClient {
  * here and never wastes a single-use code.
  */
 export async function openStsClient(profile: RoleProfile, reporter: Reporter, signWith?: TemporaryCredentials): Promise<StsClient> {
+  giveTheSdkAHome(process.env);
   // The SDK costs 30–75 ms to load: only a cache miss pays for it.
   const [{ STSClient, AssumeRoleCommand, GetSessionTokenCommand }, { fromIni }] = await Promise.all([
     import("@aws-sdk/client-sts"),
@@ -69,6 +70,20 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
     },
     close: () => client.destroy(),
   };
+}
+
+/**
+ * The SDK asks for the home folder even when AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name every file
+ * it reads, and os.homedir() throws for a user with no passwd entry (a container with an arbitrary uid): with
+ * no home, it gets one that holds nothing, so only the files the environment names are read.
+ */
+function giveTheSdkAHome(env: Record<string, string | undefined>): void {
+  if (env.HOME || env.USERPROFILE || env.HOMEPATH) return;
+  try {
+    (require("node:os") as typeof import("node:os")).homedir();
+  } catch {
+    env.HOME = "/nonexistent";
+  }
 }
 
 interface SdkCredentials {

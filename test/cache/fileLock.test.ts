@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -72,6 +72,18 @@ for (const strategy of ["kernel", "exclusive-create"] as const) {
       expect(readFileSync(counter, "utf8")).toBe("160");
       expect(existsSync(path)).toBe(false);
     }, 60_000);
+
+    test("the lock file is 0600 while held, even under umask 000", async () => {
+      const path = lockFile();
+      const previous = process.umask(0);
+      try {
+        const lock = await acquireLock(path, waiting(), kernel);
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+        lock.release();
+      } finally {
+        process.umask(previous);
+      }
+    });
 
     test("a symbolic link planted at the lock's path is removed, never written through", async () => {
       const path = lockFile();

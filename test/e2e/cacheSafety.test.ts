@@ -158,7 +158,7 @@ describe("crashes while writing", () => {
 });
 
 describe("permissions", () => {
-  test("0700 folder and 0600 files (entries, secret, lock) under umask 000", async () => {
+  test("0700 folder and 0600 files (entries, secret) under umask 000, and no lock file left behind", async () => {
     sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
     const run = await sandbox.inTerminal(["/bin/sh", "-c", `umask 000; exec ${BINARY} assume --profile=frank@concerts`]);
     await run.waitForText(PROMPT.trimEnd());
@@ -167,7 +167,8 @@ describe("permissions", () => {
     expect((await run.done()).exitCode).toBe(0);
     expect(statSync(sandbox.cacheFolder).mode & 0o777).toBe(0o700);
     const names = readdirSync(sandbox.cacheFolder);
-    expect(names.some((name) => name.endsWith(".lock"))).toBe(true);
+    expect(names.filter((name) => name.endsWith(".lock"))).toEqual([]);
+    expect(names.some((name) => name.endsWith(".entry"))).toBe(true);
     for (const name of names) expect(statSync(join(sandbox.cacheFolder, name)).mode & 0o777).toBe(0o600);
   });
 
