@@ -5,8 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, PROMPT, ROLE_ARN, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig } from "../support/sandbox.ts";
-import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
+import { BINARY, PROMPT, ROLE_ARN, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import type { StsDouble } from "../support/stsDouble.ts";
 
 const ASSUME = [BINARY, "assume", "--profile", "frank@concerts"];
 let sts: StsDouble;
@@ -17,11 +17,7 @@ const freshCode = () => String(nextCode++);
 
 beforeAll(async () => {
   ensureBinary();
-  sts = await startStsDouble({
-    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } },
-    mfa: "any",
-    roles: { [ROLE_ARN]: { maxSessionDuration: 7200, externalId: "0093624694724" } },
-  });
+  sts = await startReadmeSts();
 });
 
 afterAll(() => sts.stop());

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BINARY, PROMPT, ROLE_ARN, ROOT, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig } from "../support/sandbox.ts";
-import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
+import { BINARY, PROMPT, ROLE_ARN, ROOT, Sandbox, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import type { StsDouble } from "../support/stsDouble.ts";
 
 const EVIL_ROLE = "arn:aws:iam::999999999999:role/PlantedRole";
 const work = mkdtempSync(join(tmpdir(), "vegas-hostile-"));
@@ -37,11 +37,7 @@ function armWorkingDirectory(): void {
 beforeAll(async () => {
   ensureBinary();
   armWorkingDirectory();
-  sts = await startStsDouble({
-    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } },
-    mfa: "any",
-    roles: { [ROLE_ARN]: { maxSessionDuration: 7200, externalId: "0093624694724" }, [EVIL_ROLE]: { maxSessionDuration: 7200, externalId: "0093624694724" } },
-  });
+  sts = await startReadmeSts({ [EVIL_ROLE]: { maxSessionDuration: 7200, externalId: "0093624694724" } });
 });
 
 afterAll(() => {

@@ -6,8 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, MFA_SERIAL, PROMPT, ROLE_ARN, ROOT, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig } from "../support/sandbox.ts";
-import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
+import { BINARY, MFA_SERIAL, PROMPT, ROOT, Sandbox, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import type { StsDouble } from "../support/stsDouble.ts";
 
 const ASSUME = [BINARY, "assume", "--profile", "frank@concerts"];
 const FAKES = join(ROOT, "test", "support", "fakes");
@@ -21,11 +21,7 @@ const freshCode = () => String(nextCode++);
 
 beforeAll(async () => {
   ensureBinary();
-  sts = await startStsDouble({
-    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } },
-    mfa: "any",
-    roles: { [ROLE_ARN]: { maxSessionDuration: 7200, externalId: "0093624694724" } },
-  });
+  sts = await startReadmeSts();
 });
 
 afterAll(() => sts.stop());

@@ -4,8 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { BINARY, MFA_SERIAL, ROLE_ARN, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig } from "../support/sandbox.ts";
-import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
+import { BINARY, MFA_SERIAL, Sandbox, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import type { StsDouble } from "../support/stsDouble.ts";
 
 const NEEDED = ["zenity", "xvfb-run", "xdotool", "xauth"];
 const missing = NEEDED.filter((program) => Bun.which(program) === null);
@@ -15,11 +15,7 @@ let sandbox: Sandbox;
 beforeAll(async () => {
   if (missing.length > 0 && process.env.CI !== "true") return;
   ensureBinary();
-  sts = await startStsDouble({
-    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } },
-    mfa: "any",
-    roles: { [ROLE_ARN]: { maxSessionDuration: 7200, externalId: "0093624694724" } },
-  });
+  sts = await startReadmeSts();
 });
 
 afterAll(() => sts?.stop());

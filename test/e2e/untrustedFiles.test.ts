@@ -13,8 +13,8 @@ import { readConfigFile } from "../../src/config/readConfigFile.ts";
 import { resolveRoleProfile } from "../../src/config/resolveRoleProfile.ts";
 import { mfaDeviceIdentity } from "../../src/config/roleProfile.ts";
 import { LOG_FILE } from "../../src/log/runLog.ts";
-import { BINARY, ROLE_ARN, ROOT, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig } from "../support/sandbox.ts";
-import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
+import { BINARY, ROOT, Sandbox, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import type { StsDouble } from "../support/stsDouble.ts";
 
 const ASSUME = [BINARY, "assume", "--profile", "frank@concerts"];
 const FAKES = join(ROOT, "test", "support", "fakes");
@@ -27,11 +27,7 @@ let nextCode = 520_000;
 
 beforeAll(async () => {
   ensureBinary();
-  sts = await startStsDouble({
-    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } },
-    mfa: "any",
-    roles: { [ROLE_ARN]: { maxSessionDuration: 7200, externalId: "0093624694724" } },
-  });
+  sts = await startReadmeSts();
 });
 
 afterAll(() => sts?.stop());
@@ -160,8 +156,8 @@ describe("text from the network never drives the terminal", () => {
     const result = await sandbox.run(ASSUME, withCode());
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe("");
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
     const failure = withoutNotice(result.stderr);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
     expect(failure).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
     expect(failure.split("\n")).toHaveLength(2);
     expect(failure).toContain("(Not allowed here hidden second line)");

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { type StsDouble, type StsRole, startStsDouble } from "./stsDouble.ts";
 import { type TerminalRun, runInTerminal } from "./terminal.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
@@ -14,6 +15,15 @@ export const SOURCE_KEY = { id: "AKIAIOSFODNN7EXAMPLE", secret: "wJalrXUtnFEMI/K
 export const MFA_SERIAL = "arn:aws:iam::111111111111:mfa/FrankSinatra";
 export const ROLE_ARN = "arn:aws:iam::222222222222:role/SingerRole";
 export const PROMPT = `MFA code for ${MFA_SERIAL} (frank@concerts): `;
+
+/** The STS double as the README's profile needs it: Frank's key, any code, SingerRole (external ID, 2 h). */
+export function startReadmeSts(moreRoles: Record<string, StsRole> = {}): Promise<StsDouble> {
+  return startStsDouble({
+    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } },
+    mfa: "any",
+    roles: { [ROLE_ARN]: { maxSessionDuration: 7200, externalId: "0093624694724" }, ...moreRoles },
+  });
+}
 
 /** The README's example profile, with `credential_process` pointing at the compiled binary. */
 export function readmeConfig(extra = ""): string {
