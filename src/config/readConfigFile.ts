@@ -1,9 +1,9 @@
-import { parse } from "ini";
 import { UserError } from "../userError.ts";
 import { FileError } from "../files/fileStatus.ts";
 import { readFileText } from "../files/readFileBytes.ts";
+import { parseAwsConfig, type Settings } from "./parseAwsConfig.ts";
 
-export type Settings = Readonly<Record<string, string>>;
+export type { Settings };
 
 /** The profiles of one AWS config file, by profile name (`[default]` and `[profile NAME]` sections). */
 export interface ConfigFile {
@@ -23,36 +23,9 @@ export function readConfigFile(path: string): ConfigFile {
       `AWS config file ${path} not found: create it with your profiles, or point AWS_CONFIG_FILE at it`,
     );
   }
-  return { path, profiles: parseProfiles(text) };
+  return { path, profiles: parseAwsConfig(text, path) };
 }
 
-export function parseProfiles(text: string): Map<string, Settings> {
-  // `ini` nests sections whose names contain dots; profile names may contain dots, so escape them.
-  const escaped = text.replace(/^(\s*)\[([^\]\r\n]*)\]/gm, (_, indent: string, name: string) => `${indent}[${name.replace(/\./g, "\\.")}]`);
-  const sections = parse(escaped) as Record<string, unknown>;
-  const profiles = new Map<string, Settings>();
-  for (const [sectionName, section] of Object.entries(sections)) {
-    const name = profileNameOf(sectionName);
-    if (name === undefined || typeof section !== "object" || section === null) continue;
-    // `[profile default]` and `[default]` both name the default profile; the AWS CLI prefers `[default]`.
-    if (name === "default" && profiles.has(name) && sectionName !== "default") continue;
-    profiles.set(name, toSettings(section as Record<string, unknown>));
-  }
-  return profiles;
-}
-
-function profileNameOf(sectionName: string): string | undefined {
-  const trimmed = sectionName.trim();
-  if (trimmed === "default") return "default";
-  const match = /^profile\s+(.+)$/.exec(trimmed);
-  return match?.[1]?.trim();
-}
-
-function toSettings(section: Record<string, unknown>): Settings {
-  const settings: Record<string, string> = {};
-  for (const [key, value] of Object.entries(section)) {
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) continue;
-    settings[key.trim()] = Array.isArray(value) ? value.map(String).join(",") : String(value).trim();
-  }
-  return settings;
+export function parseProfiles(text: string, path = "config"): Map<string, Settings> {
+  return parseAwsConfig(text, path);
 }

@@ -32,14 +32,16 @@ sts =
     expect(profiles.get("team.app.prod")?.region).toBe("eu-west-1");
   });
 
-  test("prefers [default] over [profile default], as the AWS CLI does", () => {
+  test("of [default] and [profile default], the later section wins, as in botocore", () => {
     const profiles = parseProfiles("[default]\nregion = us-east-1\n[profile default]\nregion = eu-west-1\n");
-    expect(profiles.get("default")?.region).toBe("us-east-1");
+    expect(profiles.get("default")?.region).toBe("eu-west-1");
+    const reversed = parseProfiles("[profile default]\nregion = eu-west-1\n[default]\nregion = us-east-1\n");
+    expect(reversed.get("default")?.region).toBe("us-east-1");
     const only = parseProfiles("[profile default]\nregion = eu-west-1\n");
     expect(only.get("default")?.region).toBe("eu-west-1");
   });
 
-  test("skips comments, trims values and turns ini booleans back into text", () => {
+  test("skips comments and trims values", () => {
     const profiles = parseProfiles("# a comment\n; another\n[profile a]\n  region =   us-west-2  \nvegas_mfa_session = true\n");
     expect(profiles.get("a")).toEqual({ region: "us-west-2", vegas_mfa_session: "true" });
   });

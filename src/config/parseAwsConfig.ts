@@ -1,0 +1,165 @@
+import { UserError } from "../userError.ts";
+
+export type Settings = Readonly<Record<string, string>>;
+
+/**
+ * The profiles of an AWS config file, read as botocore reads it (Python's RawConfigParser, then botocore's
+ * profile map), which is what the AWS CLI acts on. What matters for this tool:
+ * - `#` and `;` start a comment only as a line's first non-blank character: `abc#def` is a value, whole;
+ * - a section header ends at its last `]`: `[profile prod]   # production` is the section `profile prod`;
+ * - `key = value` or `key: value`, keys lower-cased; an indented line continues the value above it, and a
+ *   key with an empty value followed by indented `k = v` lines is a nested block (`s3 =`), which belongs to
+ *   that key and never sets the profile's own settings;
+ * - `[profile NAME]` is split like a shell word list (`[profile "my name"]` is `my name`), `[default]` is the
+ *   default profile, a later section of the same profile replaces an earlier one, `[DEFAULT]` gives its
+ *   keys to every section;
+ * - a duplicate section or key, a line before any section, a line that is not `key = value`: botocore
+ *   refuses the whole file, so this does too, with the line to fix.
+ * Nested blocks are left out of the returned settings.
+ */
+export function parseAwsConfig(text: string, path: string): Map<string, Settings> {
+  const sections = readSections(text, path);
+  const defaults = sections.get("DEFAULT");
+  sections.delete("DEFAULT");
+  const profiles = new Map<string, Settings>();
+  for (const [name, values] of sections) {
+    const profile = profileName(name);
+    if (profile === undefined) continue;
+    const settings: Record<string, string> = {};
+    for (const [key, value] of Object.entries({ ...defaults?.values, ...values.values })) {
+      if (value.startsWith("\n")) checkNestedBlock(value, path, values.lines[key] ?? 0);
+      else settings[key] = value;
+    }
+    // Insertion order decides which of [default] and [profile default] wins, as in botocore's dict.
+    profiles.delete(profile);
+    profiles.set(profile, settings);
+  }
+  return profiles;
+}
+
+interface Section {
+  /** Each key's lines: the first value, then continuation lines ("" for a blank one). */
+  readonly parts: Record<string, string[]>;
+  /** The line each key was set on, for messages. */
+  readonly lines: Record<string, number>;
+  readonly values: Record<string, string>;
+}
+
+// Python's whitespace (str.strip, re's \s), which is not quite JavaScript's: no BOM, but the C0 separators and NEL.
+const PY_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "gu");
+const PY_NON_SPACE = new RegExp(`[^${PY_SPACE}]`, "u");
+const SETTING = new RegExp(`^(.*?)[${PY_SPACE}]*([=:])[${PY_SPACE}]*(.*)$`, "su");
+
+function readSections(text: string, path: string): Map<string, Section> {
+  const sections = new Map<string, Section>();
+  let current: { name: string; section: Section } | undefined;
+  let option: string | undefined;
+  let indent = Number.MAX_SAFE_INTEGER;
+  const fail = (line: number, what: string): never => {
+    throw new UserError(`AWS config file ${path}, line ${line}: ${what}: the AWS CLI cannot read this file either; fix that line`);
+  };
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines.at(-1) === "") lines.pop();
+  lines.forEach((raw, index) => {
+    const lineNumber = index + 1;
+    const stripped = raw.replace(PY_STRIP, "");
+    const comment = stripped.startsWith("#") || stripped.startsWith(";");
+    const value = comment ? "" : stripped;
+    if (value === "") {
+      // A blank line inside a value is kept (a comment line is not); the end is trimmed when values are joined.
+      if (!comment && current !== undefined && option !== undefined) current.section.parts[option]?.push("");
+      return;
+    }
+    const lineIndent = raw.search(PY_NON_SPACE);
+    if (current !== undefined && option !== undefined && lineIndent > indent) {
+      current.section.parts[option]?.push(value);
+      return;
+    }
+    indent = lineIndent;
+    const header = /^\[(.+)\]/su.exec(value);
+    if (header !== null) {
+      const name = header[1] ?? "";
+      const existing = sections.get(name);
+      // [DEFAULT] may come back; any other section only once.
+      if (existing !== undefined && name !== "DEFAULT") fail(lineNumber, `section [${name}] appears twice`);
+      current = { name, section: existing ?? { parts: {}, lines: {}, values: {} } };
+      sections.set(name, current.section);
+      option = undefined;
+      return;
+    }
+    if (current === undefined) return fail(lineNumber, "a setting before any [section] header");
+    const setting = SETTING.exec(value);
+    const key = setting?.[1]?.replace(PY_STRIP, "").toLowerCase();
+    if (setting === null || !key) return fail(lineNumber, `"${cutForMessage(value)}" is not a key = value line`);
+    if (current.section.parts[key] !== undefined) fail(lineNumber, `${key} is set twice in [${current.name}]`);
+    option = key;
+    current.section.lines[key] = lineNumber;
+    current.section.parts[key] = [(setting[3] ?? "").replace(PY_STRIP, "")];
+  });
+  for (const section of sections.values()) {
+    for (const [key, parts] of Object.entries(section.parts)) section.values[key] = parts.join("\n").replace(new RegExp(`[${PY_SPACE}]+$`, "u"), "");
+  }
+  return sections;
+}
+
+/** `profile NAME` split as a shell word list into exactly two words (botocore's shlex.split), or `default`. */
+function profileName(section: string): string | undefined {
+  if (section === "default") return "default";
+  if (!section.startsWith("profile")) return undefined;
+  const words = shellWords(section);
+  return words?.length === 2 ? words[1] : undefined;
+}
+
+/** POSIX shell word splitting as Python's shlex.split does it; undefined for an unclosed quote or a trailing escape. */
+export function shellWords(text: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index] ?? "";
+    if (/\s/.test(char)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (char === "\\") {
+      if (index + 1 >= text.length) return undefined;
+      word = (word ?? "") + text[++index];
+    } else if (char === "'") {
+      const end = text.indexOf("'", index + 1);
+      if (end < 0) return undefined;
+      word = (word ?? "") + text.slice(index + 1, end);
+      index = end;
+    } else if (char === '"') {
+      let quoted = "";
+      let closed = false;
+      for (index++; index < text.length; index++) {
+        const inner = text[index] ?? "";
+        if (inner === '"') {
+          closed = true;
+          break;
+        }
+        // Inside double quotes a backslash escapes only a quote or a backslash.
+        if (inner === "\\" && (text[index + 1] === '"' || text[index + 1] === "\\")) quoted += text[++index];
+        else quoted += inner;
+      }
+      if (!closed) return undefined;
+      word = (word ?? "") + quoted;
+    } else {
+      word = (word ?? "") + char;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** botocore parses a nested block and refuses the file when one of its lines has no `=`. */
+function checkNestedBlock(value: string, path: string, line: number): void {
+  for (const inner of value.split("\n")) {
+    if (inner.trim() !== "" && !inner.includes("=")) {
+      throw new UserError(`AWS config file ${path}, near line ${line}: "${cutForMessage(inner.trim())}" in a nested block is not a key = value line: the AWS CLI cannot read this file either; fix that line`);
+    }
+  }
+}
+
+function cutForMessage(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
