@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, ftruncateSync, linkSync, lstatSync, openSync, unlinkSync, writeSync } from "node:fs";
-import { linkStatus } from "../files/fileStatus.ts";
+import { FileError, linkStatus } from "../files/fileStatus.ts";
+import { isUserError, UserError } from "../userError.ts";
 import { readFileNoFollow } from "../files/readFileNoFollow.ts";
 import { loadFlock, type TryLock } from "./flock.ts";
 import { processIsRunning } from "./processIsRunning.ts";
@@ -34,7 +35,15 @@ const POLL_MS = 50;
  */
 export async function acquireLock(path: string, waiting: LockWaiting, kernel: TryLock | null | undefined = loadFlock()): Promise<HeldLock> {
   const tryLock = kernel ?? undefined;
-  const attempt = tryLock === undefined ? () => tryExclusiveCreate(path) : () => tryKernelLock(path, tryLock);
+  const attempt = () => {
+    try {
+      return tryLock === undefined ? tryExclusiveCreate(path) : tryKernelLock(path, tryLock);
+    } catch (error) {
+      // A read-only or full disk, a folder or FIFO where the lock belongs: one line naming the path.
+      if (error instanceof FileError || isUserError(error)) throw error;
+      throw new FileError((error as { code?: string }).code ?? "EIO", path, "take the lock");
+    }
+  };
   const started = Date.now();
   for (;;) {
     const held = attempt();
@@ -49,16 +58,22 @@ export async function acquireLock(path: string, waiting: LockWaiting, kernel: Tr
 
 // Never through a symbolic link planted at the lock's path: its target would be truncated and written.
 const OPEN_LOCK = constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+// Nor block on a FIFO planted there.
+const NON_BLOCKING = constants.O_NONBLOCK ?? 0;
 
 function tryKernelLock(path: string, tryLock: (fd: number) => boolean): HeldLock | undefined {
   // A holder removes the file before it lets go: whoever locked the removed file tries again on the new one.
   for (let attempt = 0; attempt < 10; attempt++) {
     let fd: number;
     try {
-      fd = openSync(path, OPEN_LOCK, 0o600);
+      fd = openSync(path, OPEN_LOCK | NON_BLOCKING, 0o600);
     } catch (error) {
       if (!removedPlantedLink(error, path)) throw error;
       continue;
+    }
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      throw new UserError(`cannot take the lock ${path}: something other than a file stands there: remove it`);
     }
     if (!tryLock(fd)) {
       closeSync(fd);
@@ -68,8 +83,14 @@ function tryKernelLock(path: string, tryLock: (fd: number) => boolean): HeldLock
       closeSync(fd);
       continue;
     }
-    ftruncateSync(fd, 0);
-    writeSync(fd, holderRecord(), 0);
+    try {
+      ftruncateSync(fd, 0);
+      writeSync(fd, holderRecord(), 0);
+    } catch (error) {
+      unlinkQuietly(path);
+      closeSync(fd);
+      throw error;
+    }
     return {
       release: () => {
         // Remove, then unlock (close): a waiter that wakes on the removed file sees it is gone and retries.

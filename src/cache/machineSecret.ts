@@ -17,6 +17,8 @@ export function readMachineSecret(path: string, uid = process.getuid?.()): Machi
   } catch (error) {
     const code = (error as { code?: string }).code ?? "error";
     if (code === "ELOOP") throw new UserError(`machine secret ${path} is a symbolic link: remove it (a new cache starts)`);
+    // Far larger than a secret: not one, so a new one replaces it.
+    if (code === "EFBIG") return { state: "missing" };
     throw new UserError(`cannot read the machine secret ${path} (${code}): fix its permissions (chmod 600) or remove it`);
   }
   if (content === undefined) return { state: "missing" };

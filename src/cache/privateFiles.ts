@@ -59,8 +59,16 @@ export function ensureMachineSecret(folder: string, path: string, warn: (message
 
 /** Everything sealed under a secret that is being replaced: it could be read, so nothing under it is trusted. */
 function removeSealedFiles(folder: string): void {
-  for (const name of readdirSync(folder)) {
+  for (const name of listFolder(folder)) {
     if (/\.(entry|failed)$/.test(name)) unlinkQuietly(joinPath(folder, name));
+  }
+}
+
+function listFolder(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch (error) {
+    throw new FileError((error as { code?: string }).code ?? "EIO", folder, "list the cache folder");
   }
 }
 
@@ -71,7 +79,7 @@ function removeSealedFiles(folder: string): void {
 function removeStaleTempFiles(folder: string): void {
   const now = Date.now();
   const fs = require("node:fs") as typeof import("node:fs");
-  for (const name of readdirSync(folder)) {
+  for (const name of listFolder(folder)) {
     const writer = /^\.tmp-(\d+)-|\.new-(\d+)$/.exec(name);
     if (writer === null && !name.startsWith(TEMP_PREFIX)) continue;
     const pid = Number(writer?.[1] ?? writer?.[2] ?? Number.NaN);

@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { linkStatus } from "../files/fileStatus.ts";
 import { joinPath } from "../files/joinPath.ts";
 import { FAILURE_SUFFIX, LOCK_SUFFIX } from "./cacheStore.ts";
 import { removeStaleLock } from "./fileLock.ts";
@@ -21,8 +22,8 @@ export function removeLeftovers(folder: string): number {
     const path = joinPath(folder, name);
     if (name.endsWith(FAILURE_SUFFIX)) {
       unlinkQuietly(path);
-      removed++;
-    } else if (name.endsWith(LOCK_SUFFIX) && removeStaleLock(path)) {
+      if (linkStatus(path) === undefined) removed++;
+    } else if (name.endsWith(LOCK_SUFFIX) && removeStaleLock(path) && linkStatus(path) === undefined) {
       removed++;
     }
   }

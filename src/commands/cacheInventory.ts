@@ -2,7 +2,7 @@ import { type CacheStore, listEntries, openCacheStore } from "../cache/cacheStor
 import type { ConfigFile } from "../config/readConfigFile.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { credentialIdentity, mfaSessionIdentity } from "../config/roleProfile.ts";
-import { REFRESH_WINDOW_MS } from "../credentials/temporaryCredentials.ts";
+import { refreshWindowMs } from "../credentials/temporaryCredentials.ts";
 
 export type EntryKind = "role-credentials" | "mfa-session" | "yubikey-password" | "unknown";
 export type EntryState = "fresh" | "refresh due" | "expired" | "unreadable";
@@ -25,6 +25,8 @@ export interface InventoryItem {
   readonly mfaSerial?: string;
   readonly yubikeySerial?: string;
   readonly expiresAt?: Date;
+  /** When role credentials were fetched: their lifetime decides when they are due for refresh. */
+  readonly fetchedAt?: Date;
   readonly state: EntryState;
   /** The profile's settings have changed since (or it is gone): this entry will not be used again. */
   readonly staleConfig: boolean;
@@ -48,7 +50,7 @@ export async function inventoryOf(store: CacheStore, config: ConfigFile | undefi
       continue;
     }
     const described = describePayload(entry.payload);
-    const state = described.kind === "unknown" ? "unreadable" : stateAt(described.kind, described.expiresAt, now);
+    const state = described.kind === "unknown" ? "unreadable" : stateAt(described.kind, described.expiresAt, described.fetchedAt, now);
     const staleConfig = (described.kind === "role-credentials" || described.kind === "mfa-session") && !currentIdentities.has(entry.identity);
     items.push({ file: entry.path, ...described, state, staleConfig });
   }
@@ -70,7 +72,7 @@ export function describePayload(payload: Uint8Array): Omit<InventoryItem, "file"
   const expiresAt = expiration === undefined || Number.isNaN(Date.parse(expiration)) ? undefined : new Date(expiration);
   switch (entry.kind) {
     case "role-credentials":
-      return { kind: "role-credentials", profile: text("profile"), roleArn: text("roleArn"), sourceProfile: text("sourceProfile"), mfaSerial: text("mfaSerial"), expiresAt };
+      return { kind: "role-credentials", profile: text("profile"), roleArn: text("roleArn"), sourceProfile: text("sourceProfile"), mfaSerial: text("mfaSerial"), expiresAt, fetchedAt: dateOf(text("fetchedAt")) };
     case "mfa-session":
       return { kind: "mfa-session", profile: text("sourceProfile"), sourceProfile: text("sourceProfile"), mfaSerial: text("mfaSerial"), expiresAt };
     case "yubikey-password":
@@ -80,12 +82,18 @@ export function describePayload(payload: Uint8Array): Omit<InventoryItem, "file"
   }
 }
 
-function stateAt(kind: EntryKind, expiresAt: Date | undefined, now: Date): EntryState {
+function dateOf(text: string | undefined): Date | undefined {
+  const date = new Date(text ?? Number.NaN);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function stateAt(kind: EntryKind, expiresAt: Date | undefined, fetchedAt: Date | undefined, now: Date): EntryState {
   if (expiresAt === undefined) return "unreadable";
   const left = expiresAt.getTime() - now.getTime();
   if (left <= 0) return "expired";
   // Only role credentials are refreshed ahead of expiry (botocore's window); the others are used to the end.
-  return kind === "role-credentials" && left < REFRESH_WINDOW_MS ? "refresh due" : "fresh";
+  const window = refreshWindowMs(fetchedAt === undefined ? Number.POSITIVE_INFINITY : expiresAt.getTime() - fetchedAt.getTime());
+  return kind === "role-credentials" && left < window ? "refresh due" : "fresh";
 }
 
 /** The identities today's config would key its entries by: an entry with any other is stale. */

@@ -1,10 +1,11 @@
 import { type OutputStyle, paint } from "../cli/outputStyle.ts";
 import { type PaintedCell, renderTable } from "../cli/table.ts";
+import { terminalSafeJson } from "../output/printableText.ts";
 import { type InventoryItem, KIND_NAMES } from "./cacheInventory.ts";
 
 /** `cache --json`: the inventory for scripts, dates in ISO 8601 UTC. */
 export function inventoryJson(items: readonly InventoryItem[], now: Date): string {
-  return JSON.stringify(
+  return terminalSafeJson(JSON.stringify(
     items.map((item) => ({
       kind: item.kind,
       profile: item.profile ?? null,
@@ -20,7 +21,7 @@ export function inventoryJson(items: readonly InventoryItem[], now: Date): strin
     })),
     null,
     2,
-  );
+  ));
 }
 
 /** `cache`: one row per entry, as a person reads it (local times, "47m"). */

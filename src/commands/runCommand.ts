@@ -98,7 +98,7 @@ function versionLines(): string[] {
 }
 
 function placeLines(where: ReturnType<typeof places>): string[] {
-  const shown = (place: Place) => (typeof place === "string" ? place : `unknown: ${place.unknown}`);
+  const shown = (place: Place) => printableLine(typeof place === "string" ? place : `unknown: ${place.unknown}`);
   return [`config:   ${shown(where.configFile)}`, `cache:    ${shown(where.cacheFolder)}`, `log:      ${shown(where.logFile)}`];
 }
 

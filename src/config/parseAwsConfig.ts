@@ -56,12 +56,12 @@ function readSections(text: string, path: string): Map<string, Section> {
   let current: { name: string; section: Section } | undefined;
   let option: string | undefined;
   let indent = Number.MAX_SAFE_INTEGER;
-  const fail = (line: number, what: string): never => {
+  function fail(line: number, what: string): never {
     throw new UserError(`AWS config file ${path}, line ${line}: ${what}: the AWS CLI cannot read this file either; fix that line`);
-  };
+  }
   const lines = text.split(/\r\n|\r|\n/);
   if (lines.at(-1) === "") lines.pop();
-  lines.forEach((raw, index) => {
+  for (const [index, raw] of lines.entries()) {
     const lineNumber = index + 1;
     const stripped = raw.replace(PY_STRIP, "");
     const comment = stripped.startsWith("#") || stripped.startsWith(";");
@@ -69,12 +69,12 @@ function readSections(text: string, path: string): Map<string, Section> {
     if (value === "") {
       // A blank line inside a value is kept (a comment line is not); the end is trimmed when values are joined.
       if (!comment && current !== undefined && option !== undefined) current.section.parts[option]?.push("");
-      return;
+      continue;
     }
     const lineIndent = raw.search(PY_NON_SPACE);
     if (current !== undefined && option !== undefined && lineIndent > indent) {
       current.section.parts[option]?.push(value);
-      return;
+      continue;
     }
     indent = lineIndent;
     const header = /^\[(.+)\]/su.exec(value);
@@ -86,17 +86,17 @@ function readSections(text: string, path: string): Map<string, Section> {
       current = { name, section: existing ?? { parts: {}, lines: {}, values: {} } };
       sections.set(name, current.section);
       option = undefined;
-      return;
+      continue;
     }
-    if (current === undefined) return fail(lineNumber, "a setting before any [section] header");
+    if (current === undefined) fail(lineNumber, "a setting before any [section] header");
     const setting = SETTING.exec(value);
     const key = setting?.[1]?.replace(PY_STRIP, "").toLowerCase();
-    if (setting === null || !key) return fail(lineNumber, `"${cutForMessage(value)}" is not a key = value line`);
+    if (setting === null || !key) fail(lineNumber, `"${cutForMessage(value)}" is not a key = value line`);
     if (current.section.parts[key] !== undefined) fail(lineNumber, `${key} is set twice in [${current.name}]`);
     option = key;
     current.section.lines[key] = lineNumber;
     current.section.parts[key] = [(setting[3] ?? "").replace(PY_STRIP, "")];
-  });
+  }
   for (const section of sections.values()) {
     for (const [key, parts] of Object.entries(section.parts)) section.values[key] = parts.join("\n").replace(new RegExp(`[${PY_SPACE}]+$`, "u"), "");
   }

@@ -31,6 +31,17 @@ export interface StsTarget {
   readonly useGlobalEndpoint: boolean;
 }
 
+/** STS caps AssumeRole signed with temporary credentials (an MFA session too) at one hour: role chaining. */
+export const ROLE_CHAINING_MAX_SECONDS = 3600;
+
+/**
+ * The DurationSeconds each AssumeRole asks for: duration_seconds, but at most an hour through an MFA session,
+ * whose role credentials are then fetched again, silently, from the session while it lives.
+ */
+export function requestedDurationSeconds(profile: RoleProfile): number {
+  return profile.source.mfaSession === undefined ? profile.durationSeconds : Math.min(profile.durationSeconds, ROLE_CHAINING_MAX_SECONDS);
+}
+
 /**
  * Everything that decides which credentials the profile gets, as one string: the cache keys entries by it,
  * so changing any of these settings (or the endpoint environment) misses the cache.

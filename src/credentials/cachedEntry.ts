@@ -25,9 +25,12 @@ export function encodeEntry(origin: EntryOrigin, credentials: TemporaryCredentia
   return new TextEncoder().encode(JSON.stringify(entry));
 }
 
-/** The credentials of an entry, or undefined if it is not a well-formed role-credentials entry. */
-export function decodeEntry(bytes: Uint8Array): TemporaryCredentials | undefined {
-  return credentialsOfKind(bytes, "role-credentials");
+/** The credentials of an entry and when they were fetched, or undefined if it is not a well-formed role-credentials entry. */
+export function decodeEntry(bytes: Uint8Array): { credentials: TemporaryCredentials; fetchedAt: Date | undefined } | undefined {
+  const credentials = credentialsOfKind(bytes, "role-credentials");
+  if (credentials === undefined) return undefined;
+  const fetchedAt = new Date((JSON.parse(new TextDecoder().decode(bytes)) as { fetchedAt?: string }).fetchedAt ?? Number.NaN);
+  return { credentials, fetchedAt: Number.isNaN(fetchedAt.getTime()) ? undefined : fetchedAt };
 }
 
 /** Credentials as entries store them (the credential_process field names). */

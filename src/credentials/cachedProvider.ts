@@ -3,7 +3,7 @@ import type { LockWaiting } from "../cache/fileLock.ts";
 import type { Reporter } from "../cli/reporter.ts";
 import { isUserError, UserError } from "../userError.ts";
 import { decodeEntry, type EntryOrigin, encodeEntry } from "./cachedEntry.ts";
-import { type CredentialsProvider, isFresh, type TemporaryCredentials } from "./temporaryCredentials.ts";
+import { type CredentialsProvider, isFresh, SHORTEST_WINDOW_MS, type TemporaryCredentials } from "./temporaryCredentials.ts";
 
 export interface CacheSlot {
   readonly folder: string;
@@ -53,10 +53,12 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, report
       // again, or 30 parallel runs would ask one after another.
       const failure = await readFailureNote(store, slot.identity);
       if (failure !== undefined && failure.at >= waitStarted) throw new UserError(failure.message);
-      const fresh = await fetchFresh(store).catch(async (error: unknown) => {
-        if (isUserError(error)) await writeFailureNote(store, slot.identity, error.message).catch(() => {});
-        throw error;
-      });
+      const fresh = await fetchFresh(store)
+        .then((credentials) => checkLifetime(credentials, slot.origin.profile, now()))
+        .catch(async (error: unknown) => {
+          if (isUserError(error)) await writeFailureNote(store, slot.identity, error.message).catch(() => {});
+          throw error;
+        });
       await save(store, slot, fresh, now(), reporter);
       await clearFailureNote(store, slot.identity);
       return fresh;
@@ -66,12 +68,25 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, report
   };
 }
 
+/**
+ * Credentials STS hands out live at least 15 minutes; ones that are expired or nearly so by this machine's
+ * clock mean the clock is wrong. They are neither handed out nor cached: the AWS tools would refuse them.
+ */
+function checkLifetime(credentials: TemporaryCredentials, profile: string, now: Date): TemporaryCredentials {
+  const leftSeconds = Math.round((credentials.expiration.getTime() - now.getTime()) / 1000);
+  if (leftSeconds * 1000 >= SHORTEST_WINDOW_MS) return credentials;
+  const when = leftSeconds <= 0 ? `${-leftSeconds} s ago` : `in ${leftSeconds} s`;
+  throw new UserError(
+    `profile "${profile}": STS handed out credentials that expire at ${credentials.expiration.toISOString()}, ${when} by this machine's clock (${now.toISOString()}): check the clock and time zone of this machine, then run the command again`,
+  );
+}
+
 async function lookUp(slot: CacheSlot, at: Date): Promise<TemporaryCredentials | undefined> {
   const store = await slot.store.catch(() => undefined);
   if (store === undefined) return undefined;
   const plaintext = await readEntry(store, slot.identity);
-  const credentials = plaintext === undefined ? undefined : decodeEntry(plaintext);
-  return credentials !== undefined && isFresh(credentials, at) ? credentials : undefined;
+  const entry = plaintext === undefined ? undefined : decodeEntry(plaintext);
+  return entry !== undefined && isFresh(entry.credentials, at, entry.fetchedAt) ? entry.credentials : undefined;
 }
 
 async function save(store: CacheStore, slot: CacheSlot, credentials: TemporaryCredentials, at: Date, reporter: Reporter): Promise<void> {

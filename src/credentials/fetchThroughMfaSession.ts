@@ -15,8 +15,11 @@ export interface SessionFetch {
 
 /** A session this close to its end is not used: the AssumeRole call itself must still be signed in time. */
 const SESSION_MARGIN_MS = 60_000;
-/** What STS says of a session it no longer takes (revoked, expired early, a policy that now denies it). */
-const SESSION_REJECTED = new Set(["ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException", "AccessDenied", "AccessDeniedException"]);
+/**
+ * What STS says of a session that is itself dead (expired, revoked, its keys unknown or its token broken). An
+ * AccessDenied is about one role (its trust policy), not the session: that role fails, the session stays.
+ */
+const SESSION_DEAD = new Set(["ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "IncompleteSignature", "InvalidToken"]);
 
 /**
  * Role credentials from an MFA session (`vegas_mfa_session = true`): a cached GetSessionToken session signs
@@ -34,7 +37,10 @@ export async function fetchThroughMfaSession(profile: RoleProfile, settings: Non
       reporter.record({ sts: "AssumeRole from MFA session ok" });
       return credentials;
     } catch (error) {
-      if (!SESSION_REJECTED.has((error as { name?: string }).name ?? "")) throw explainStsError(error, profile, "AssumeRole");
+      if (!SESSION_DEAD.has((error as { name?: string }).name ?? "")) {
+        reporter.record({ sts: "AssumeRole from MFA session failed" });
+        throw explainStsError(error, profile, "AssumeRole");
+      }
       reporter.verbose(`STS no longer takes the MFA session (${(error as { name?: string }).name}): asking for a new code`);
       await removeEntry(store, identity);
     }

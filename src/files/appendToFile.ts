@@ -9,9 +9,11 @@ import { linuxLibc, O_FLAGS } from "./linuxLibc.ts";
 export function appendToFile(path: string, text: string): boolean {
   const libc = linuxLibc();
   if (libc === undefined) return appendWithNodeFs(path, text);
-  const fd = libc.open(path, O_FLAGS.WRONLY | O_FLAGS.CREAT | O_FLAGS.APPEND | O_FLAGS.NOFOLLOW | O_FLAGS.CLOEXEC, 0o600);
+  const fd = libc.open(path, O_FLAGS.WRONLY | O_FLAGS.CREAT | O_FLAGS.APPEND | O_FLAGS.NOFOLLOW | O_FLAGS.CLOEXEC | O_NONBLOCK, 0o600);
   if (fd < 0) return false;
   try {
+    const status = libc.fstat(fd);
+    if (typeof status === "number" || status.type !== "file") return false;
     const bytes = new TextEncoder().encode(text);
     return libc.write(fd, bytes) === bytes.length;
   } finally {
@@ -19,12 +21,16 @@ export function appendToFile(path: string, text: string): boolean {
   }
 }
 
+// A FIFO planted at the path would block the open (and the run, after its answer is out) until a reader came.
+const O_NONBLOCK = 0o4000;
+
 function appendWithNodeFs(path: string, text: string): boolean {
   const fs = require("node:fs") as typeof import("node:fs");
-  const { O_WRONLY, O_CREAT, O_APPEND, O_NOFOLLOW = 0 } = fs.constants;
+  const { O_WRONLY, O_CREAT, O_APPEND, O_NOFOLLOW = 0, O_NONBLOCK: nonBlocking = 0 } = fs.constants;
   try {
-    const fd = fs.openSync(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600);
+    const fd = fs.openSync(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | nonBlocking, 0o600);
     try {
+      if (!fs.fstatSync(fd).isFile()) return false;
       fs.writeSync(fd, text);
     } finally {
       fs.closeSync(fd);

@@ -1,6 +1,7 @@
 import { joinPath } from "../files/joinPath.ts";
 import type { RunFacts } from "../cli/reporter.ts";
 import { appendToFile } from "../files/appendToFile.ts";
+import { terminalSafeJson } from "../output/printableText.ts";
 import { linkStatus } from "../files/fileStatus.ts";
 import { privateFolderProblem } from "../files/privateFolder.ts";
 import { stateFolder } from "./stateFolder.ts";
@@ -70,8 +71,10 @@ export function formatRunLine(run: RunSummary, now: Date): string {
     .join(" ")}\n`;
 }
 
+/** Bare when plain; else a JSON string with every control and reordering character escaped (the log is read on terminals). */
 function quote(value: string): string {
-  return /^[^\s"=\\]+$/.test(value) ? value : JSON.stringify(value);
+  if (/^[!#-<>-[\]-~]+$/.test(value)) return value;
+  return terminalSafeJson(JSON.stringify(value));
 }
 
 function rotate(path: string): void {

@@ -39,3 +39,8 @@ export function cut(text: string, maxLength: number): string {
   const note = `… (${text.length} characters)`;
   return `${text.slice(0, Math.max(0, maxLength - note.length))}${note}`;
 }
+
+/** JSON text whose strings show no control or reordering character raw (JSON itself escapes only C0). */
+export function terminalSafeJson(json: string): string {
+  return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

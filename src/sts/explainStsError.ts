@@ -28,6 +28,11 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
   if (code === "AccessDenied" || code === "AccessDeniedException") {
     return new UserError(`${where}: ${source} may not assume ${profile.roleArn} (${message}): check the role's trust policy, vegas_role_arn, mfa_serial and external_id`);
   }
+  if (code === "ValidationError" && /role chaining/i.test(message)) {
+    return new UserError(
+      `${where}: duration_seconds ${profile.durationSeconds} is more than STS gives a role assumed with temporary credentials (role chaining: ${source} signs with a role or session, capped at 3600 s whatever the role allows): set duration_seconds to 3600 or less in ${profile.configFile}`,
+    );
+  }
   if (code === "ValidationError" && /DurationSeconds exceeds/i.test(message)) {
     return new UserError(`${where}: duration_seconds ${profile.durationSeconds} is above the role's maximum session duration: lower duration_seconds in ${profile.configFile} or raise the role's MaxSessionDuration`);
   }

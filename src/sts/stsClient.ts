@@ -1,5 +1,5 @@
 import type { Reporter } from "../cli/reporter.ts";
-import type { RoleProfile } from "../config/roleProfile.ts";
+import { type RoleProfile, requestedDurationSeconds } from "../config/roleProfile.ts";
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 
 /**
@@ -56,7 +56,7 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
         new AssumeRoleCommand({
           RoleArn: profile.roleArn,
           RoleSessionName: roleSessionName,
-          DurationSeconds: profile.durationSeconds,
+          DurationSeconds: requestedDurationSeconds(profile),
           ...(mfaCode !== undefined ? { SerialNumber: profile.source.mfaSerial, TokenCode: mfaCode } : {}),
           ...(profile.externalId !== undefined ? { ExternalId: profile.externalId } : {}),
         }),

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { BINARY, PROMPT, ROLE_ARN, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import { ageCachedCredentials } from "../support/cacheAging.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
 
 const ASSUME = [BINARY, "assume", "--profile", "frank@concerts"];
@@ -87,13 +88,12 @@ describe("assume, first call then cached", () => {
     }
   });
 
-  test("credentials with less than 15 minutes left are fetched again, with a new prompt", async () => {
+  test("credentials of an hour with less than 15 minutes left are fetched again, with a new prompt", async () => {
     newSandbox();
-    sts.setCredentialLifetime(600);
     const first = await assumeTyping(freshCode());
     expect(first.exitCode).toBe(0);
+    await ageCachedCredentials(sandbox, "frank@concerts", 14 * 60);
     const before = assumeCalls();
-    sts.setCredentialLifetime(undefined);
     const second = await assumeTyping(freshCode());
     expect(second.exitCode).toBe(0);
     expect(assumeCalls()).toBe(before + 1);

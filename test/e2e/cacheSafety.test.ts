@@ -146,7 +146,7 @@ describe("crashes while writing", () => {
       const store = await openCacheStore(sandbox.cacheFolder);
       if (store !== undefined) {
         const plaintext = await readEntry(store, identity);
-        if (plaintext !== undefined) expect(decodeEntry(plaintext)?.accessKeyId).toStartWith("ASIAWRITER");
+        if (plaintext !== undefined) expect(decodeEntry(plaintext)?.credentials.accessKeyId).toStartWith("ASIAWRITER");
       }
     }
     expect(outcomes.hits).toBeGreaterThan(0);

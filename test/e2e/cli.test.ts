@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BINARY, credentialDocument, ensureBinary, MFA_SERIAL, ROOT, type Result, Sandbox, SOURCE_KEY } from "../support/sandbox.ts";
+import { ageCachedCredentials } from "../support/cacheAging.ts";
 import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
 import type { TerminalRun } from "../support/terminal.ts";
 
@@ -67,11 +68,9 @@ async function populatedCache(): Promise<void> {
   appendFileSync(join(sandbox.home, ".aws", "credentials"), `[hobby]\naws_access_key_id = ${SOURCE_KEY.id}\naws_secret_access_key = ${SOURCE_KEY.secret}\n`);
   await assumeTyping("frank");
   await assumeTyping("painter", HOBBY_SERIAL);
-  sts.setCredentialLifetime(1);
   await assumeTyping("brief");
-  sts.setCredentialLifetime(undefined);
+  await ageCachedCredentials(sandbox, "brief", -1);
   writeFileSync(join(sandbox.cacheFolder, `${"f".repeat(40)}.entry`), "VGC2 but not really");
-  await Bun.sleep(1100);
 }
 
 const cli = (args: string[], env: Record<string, string> = {}) => sandbox.run([BINARY, ...args], env);

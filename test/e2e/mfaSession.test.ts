@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BINARY, MFA_SERIAL, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary } from "../support/sandbox.ts";
+import { ageCachedCredentials, ageCachedSession } from "../support/cacheAging.ts";
 import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
 import type { TerminalRun } from "../support/terminal.ts";
 
@@ -84,16 +85,16 @@ describe("with an MFA session", () => {
     for (const call of assumeRole) {
       expect(call.params.SerialNumber).toBeUndefined();
       expect(call.params.TokenCode).toBeUndefined();
-      // Above one hour: a session is not role chaining.
-      expect(call.params.DurationSeconds).toBe("4383");
+      // AssumeRole signed by a session is role chaining to STS: one hour at most, whatever duration_seconds says.
+      expect(call.params.DurationSeconds).toBe("3600");
     }
   });
 
   test("role credentials near their end are fetched again from the session, without a prompt", async () => {
     sandbox = new Sandbox(config("vegas_mfa_session = true\n"));
-    // Ten minutes: inside the 15-minute refresh window, but plenty for the session.
-    sts.setCredentialLifetime(600);
     const first = await assumeTyping("SingerRole");
+    // Ten minutes left of an hour: inside the 15-minute refresh window, but plenty for the session.
+    await ageCachedCredentials(sandbox, "SingerRole", 600);
     const before = successes("AssumeRole").length;
     const again = await assumeSilently("SingerRole");
     expect(again.AccessKeyId).not.toBe(first.AccessKeyId);
@@ -102,9 +103,8 @@ describe("with an MFA session", () => {
 
   test("an expired session costs exactly one new prompt", async () => {
     sandbox = new Sandbox(config("vegas_mfa_session = true\n"));
-    sts.setCredentialLifetime(30);
     await assumeTyping("SingerRole");
-    sts.setCredentialLifetime(undefined);
+    await ageCachedSession(sandbox, "SingerRole", -1);
     const sessions = successes("GetSessionToken").length;
     await assumeTyping("ActorRole");
     expect(successes("GetSessionToken").length).toBe(sessions + 1);
@@ -126,6 +126,20 @@ describe("with an MFA session", () => {
     expect(result.screen.split("MFA code for").length - 1).toBe(1);
     expect(successes("GetSessionToken").length).toBe(sessions + 1);
     await assumeSilently("PainterRole");
+  });
+
+  test("a role STS denies fails with its own line and keeps the session: the next role asks for nothing", async () => {
+    sandbox = new Sandbox(config("vegas_mfa_session = true\n"));
+    await assumeTyping("SingerRole");
+    sts.failNext("AssumeRole", { status: 403, code: "AccessDenied", message: "User: x is not authorized to perform: sts:AssumeRole on resource: ActorRole" });
+    const sessions = successes("GetSessionToken").length;
+    const denied = await sandbox.run([BINARY, "assume", "--profile=ActorRole"]);
+    expect(denied.exitCode).toBe(1);
+    expect(denied.stdout).toBe("");
+    expect(denied.stderr).toStartWith('vegas-credentials: profile "ActorRole": source profile "default" may not assume arn:aws:iam::222222222222:role/ActorRole');
+    // No terminal: success means no code was needed, the session was still there.
+    await assumeSilently("PainterRole");
+    expect(successes("GetSessionToken").length).toBe(sessions);
   });
 
   test("parallel runs for different roles on an empty cache: one prompt in all", async () => {

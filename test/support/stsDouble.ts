@@ -235,8 +235,9 @@ function findRole(state: State, roleArn: string): StsRole | undefined {
 }
 
 function checkRoleDuration(caller: Principal, role: StsRole, durationSeconds: number): void {
-  // Role chaining (a role session assuming a role) is capped at one hour whatever the role allows.
-  if (caller.kind === "role" && durationSeconds > 3600) {
+  // AssumeRole signed with any temporary credentials (a role session, or a GetSessionToken session) is role
+  // chaining to STS, capped at one hour whatever the role allows.
+  if (caller.kind !== "user" && durationSeconds > 3600) {
     throw new StsFault(400, "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
   }
   if (durationSeconds > (role.maxSessionDuration ?? 3600)) {
