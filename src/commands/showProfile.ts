@@ -83,6 +83,7 @@ function regionRow(settings: Settings, source: Settings | undefined, roleSection
   if (source?.region) return { key: "region", value: source.region, from: sourceSection };
   if (env.AWS_REGION) return { key: "region", value: env.AWS_REGION, from: "environment AWS_REGION" };
   if (env.AWS_DEFAULT_REGION) return { key: "region", value: env.AWS_DEFAULT_REGION, from: "environment AWS_DEFAULT_REGION" };
+  if (profile !== undefined && !profile.sts.useGlobalEndpoint) return { key: "region", value: profile.sts.region, from: "default of the role's partition" };
   return { key: "region", value: profile?.sts.region ?? "us-east-1", from: "default (with the global STS endpoint)" };
 }
 
@@ -91,8 +92,7 @@ function endpointRow(settings: Settings, roleSection: string, profile: RoleProfi
   if (env.AWS_ENDPOINT_URL_STS) return { key: "endpoint_url", value: env.AWS_ENDPOINT_URL_STS, from: "environment AWS_ENDPOINT_URL_STS" };
   if (env.AWS_ENDPOINT_URL) return { key: "endpoint_url", value: env.AWS_ENDPOINT_URL, from: "environment AWS_ENDPOINT_URL" };
   if (profile === undefined) return { key: "endpoint_url", value: "", from: "default" };
-  const global = profile.sts.useGlobalEndpoint;
-  return { key: "endpoint_url", value: global ? "https://sts.amazonaws.com" : `https://sts.${profile.sts.region}.amazonaws.com`, from: global ? "default (global endpoint)" : "default (regional endpoint)" };
+  return { key: "endpoint_url", value: profile.sts.endpointUrl, from: profile.sts.useGlobalEndpoint ? "default (global endpoint)" : "default (regional endpoint)" };
 }
 
 /** The AWS tools run us only through this line, and it must name this very profile. */

@@ -56,7 +56,7 @@ export function resolveRoleProfile(
     durationSeconds: durationSeconds(settings, where),
     roleSessionName: where.optional(settings, "role_session_name", checkRoleSessionName),
     externalId: where.optional(settings, "external_id", checkExternalId),
-    sts: stsTarget(settings, sourceSettings, where, new Where(config.path, sourceName), env),
+    sts: stsTarget(roleArn, settings, sourceSettings, where, new Where(config.path, sourceName), env),
     source,
   };
 }
@@ -122,6 +122,7 @@ function durationSeconds(settings: Settings, where: Where): number {
 }
 
 function stsTarget(
+  roleArn: string,
   settings: Settings,
   sourceSettings: Settings,
   where: Where,
@@ -131,16 +132,38 @@ function stsTarget(
   const roleRegion = where.optional(settings, "region", checkRegion);
   const sourceRegion = sourceWhere.optional(sourceSettings, "region", checkRegion);
   const envRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-  const region = roleRegion ?? sourceRegion ?? envRegion ?? DEFAULT_REGION;
+  const partition = PARTITIONS[partitionOf(roleArn)];
+  const region = roleRegion ?? sourceRegion ?? envRegion ?? partition.defaultRegion;
   const regionalEndpoints = where.optional(settings, "sts_regional_endpoints", checkStsRegionalEndpoints);
   const endpoint =
     where.optional(settings, "endpoint_url", checkEndpointUrl) ?? (env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined);
+  if (endpoint === undefined && !partition.regions.test(region)) {
+    throw where.error(
+      "region",
+      `is ${region}, which is not in the ${partitionOf(roleArn)} partition of vegas_role_arn: set region to one of its regions (like ${partition.defaultRegion}) on the role profile`,
+    );
+  }
   const noRegionConfigured = roleRegion === undefined && sourceRegion === undefined && envRegion === undefined;
+  // Only the aws partition has a global endpoint (sts.amazonaws.com).
+  const useGlobalEndpoint = endpoint === undefined && partition.globalEndpoint && (noRegionConfigured || regionalEndpoints === "legacy");
   return {
     region,
     endpoint,
-    useGlobalEndpoint: endpoint === undefined && (noRegionConfigured || regionalEndpoints === "legacy"),
+    useGlobalEndpoint,
+    endpointUrl: endpoint ?? (useGlobalEndpoint ? "https://sts.amazonaws.com" : `https://sts.${region}.${partition.dnsSuffix}`),
   };
+}
+
+/** Where each partition's STS lives, and the region its roles use when none is configured. */
+const PARTITIONS = {
+  aws: { defaultRegion: DEFAULT_REGION, dnsSuffix: "amazonaws.com", globalEndpoint: true, regions: /^(?!cn-|us-gov-|us-iso)[a-z]{2}(-[a-z]+)+-\d+$/ },
+  "aws-cn": { defaultRegion: "cn-north-1", dnsSuffix: "amazonaws.com.cn", globalEndpoint: false, regions: /^cn-[a-z]+-\d+$/ },
+  "aws-us-gov": { defaultRegion: "us-gov-west-1", dnsSuffix: "amazonaws.com", globalEndpoint: false, regions: /^us-gov-[a-z]+-\d+$/ },
+} as const;
+
+function partitionOf(roleArn: string): keyof typeof PARTITIONS {
+  const partition = roleArn.split(":")[1];
+  return partition === "aws-cn" || partition === "aws-us-gov" ? partition : "aws";
 }
 
 function missingProfileMessage(config: ConfigFile, profileName: string): string {

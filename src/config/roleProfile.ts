@@ -27,8 +27,10 @@ export interface StsTarget {
   readonly region: string;
   /** Explicit endpoint (profile `endpoint_url`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`), else undefined. */
   readonly endpoint: string | undefined;
-  /** No region configured anywhere, or `sts_regional_endpoints = legacy`: use sts.amazonaws.com. */
+  /** No region configured anywhere, or `sts_regional_endpoints = legacy` (aws partition only): sts.amazonaws.com. */
   readonly useGlobalEndpoint: boolean;
+  /** The URL every STS call goes to, and the one messages name: the explicit endpoint or the partition's. */
+  readonly endpointUrl: string;
 }
 
 /** STS caps AssumeRole signed with temporary credentials (an MFA session too) at one hour: role chaining. */

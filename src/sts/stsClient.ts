@@ -1,6 +1,7 @@
 import type { Reporter } from "../cli/reporter.ts";
 import { type RoleProfile, requestedDurationSeconds } from "../config/roleProfile.ts";
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
+import { proxyFor } from "./proxyFor.ts";
 
 /**
  * STS for one role profile, with the credentials that sign its calls already found. Calls throw the SDK's
@@ -15,6 +16,19 @@ export interface StsClient {
 }
 
 /**
+ * An STS call that gets no answer ends well inside the minute the Go SDK (Terraform) gives a credential
+ * process, lock waiters included: each attempt (connecting too) has this long, and a call with its retry this.
+ */
+export const ATTEMPT_TIMEOUT_MS = 8_000;
+export const CALL_DEADLINE_MS = 18_000;
+
+/** The URL a request goes to, for choosing its proxy. */
+function urlOf(request: { protocol: string; hostname: string; port?: number }): string {
+  const host = request.hostname.includes(":") ? `[${request.hostname}]` : request.hostname;
+  return `${request.protocol}//${host}${request.port ? `:${request.port}` : ""}/`;
+}
+
+/**
  * Loads the SDK and finds the signing credentials before anyone is asked for a code: the source profile's
  * (the SDK finds them by profile name: keys, SSO, credential_process...; this tool never reads
  * ~/.aws/credentials itself), or `signWith` (an MFA session). A source profile without credentials fails
@@ -23,21 +37,25 @@ export interface StsClient {
 export async function openStsClient(profile: RoleProfile, reporter: Reporter, signWith?: TemporaryCredentials): Promise<StsClient> {
   giveTheSdkAHome(process.env);
   // The SDK costs 30–75 ms to load: only a cache miss pays for it.
-  const [{ STSClient, AssumeRoleCommand, GetSessionTokenCommand }, { fromIni }] = await Promise.all([
+  const [{ STSClient, AssumeRoleCommand, GetSessionTokenCommand }, { fromIni }, { FetchHttpHandler }] = await Promise.all([
     import("@aws-sdk/client-sts"),
     import("@aws-sdk/credential-provider-ini"),
+    import("@smithy/fetch-http-handler"),
   ]);
   const client = new STSClient({
     // A source profile lives in the AWS config files: fromIni covers keys, SSO, credential_process and
     // credential_source there, and never probes EC2 instance metadata (seconds of timeouts off EC2).
     credentials: signWith ?? fromIni({ profile: profile.source.name, logger: sdkLogger(reporter) }),
-    region: profile.sts.region,
-    ...(profile.sts.endpoint !== undefined ? { endpoint: profile.sts.endpoint } : {}),
-    useGlobalEndpoint: profile.sts.useGlobalEndpoint,
+    // The global endpoint takes signatures for us-east-1 only.
+    region: profile.sts.useGlobalEndpoint ? "us-east-1" : profile.sts.region,
+    // Resolved here, so the endpoint messages name is the endpoint used (the SDK honours a profile's endpoint_url
+    // only when the profile arrives through AWS_PROFILE).
+    endpoint: profile.sts.endpointUrl,
     // One retry, for throttling and transient faults (the SDK's standard policy). A throttled call never spent the
     // single-use MFA code; a retry after a 5xx that did spend it fails as a reused code, which the user sees as such.
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+    // Bun's fetch: a deadline per attempt that covers connecting too, and the proxy botocore would use.
+    requestHandler: new FetchHttpHandler({ requestTimeout: ATTEMPT_TIMEOUT_MS, requestInit: (request) => ({ proxy: proxyFor(urlOf(request), process.env) }) as RequestInit }),
     logger: sdkLogger(reporter),
   });
   try {
@@ -47,7 +65,7 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
     client.destroy();
     throw error;
   }
-  const where = `in ${profile.sts.region}${profile.sts.endpoint ? ` at ${profile.sts.endpoint}` : ""}`;
+  const where = `in ${profile.sts.region} at ${profile.sts.endpointUrl}`;
   const signer = signWith === undefined ? `source profile "${profile.source.name}"` : "the MFA session";
   return {
     async assumeRole(roleSessionName: string, mfaCode?: string): Promise<TemporaryCredentials> {
@@ -60,12 +78,15 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
           ...(mfaCode !== undefined ? { SerialNumber: profile.source.mfaSerial, TokenCode: mfaCode } : {}),
           ...(profile.externalId !== undefined ? { ExternalId: profile.externalId } : {}),
         }),
+        { abortSignal: AbortSignal.timeout(CALL_DEADLINE_MS) },
       );
       return complete(response.Credentials, "AssumeRole");
     },
     async getSessionToken(mfaCode: string, durationSeconds: number): Promise<TemporaryCredentials> {
       reporter.verbose(`STS GetSessionToken for ${profile.source.mfaSerial} as ${signer} ${where}, ${durationSeconds} s`);
-      const response = await client.send(new GetSessionTokenCommand({ SerialNumber: profile.source.mfaSerial, TokenCode: mfaCode, DurationSeconds: durationSeconds }));
+      const response = await client.send(new GetSessionTokenCommand({ SerialNumber: profile.source.mfaSerial, TokenCode: mfaCode, DurationSeconds: durationSeconds }), {
+        abortSignal: AbortSignal.timeout(CALL_DEADLINE_MS),
+      });
       return complete(response.Credentials, "GetSessionToken");
     },
     close: () => client.destroy(),

@@ -42,7 +42,7 @@ describe("a valid profile", () => {
       durationSeconds: 4383,
       roleSessionName: "SinatraAtTheSands",
       externalId: "0093624694724",
-      sts: { region: "us-west-1", endpoint: undefined, useGlobalEndpoint: false },
+      sts: { region: "us-west-1", endpoint: undefined, useGlobalEndpoint: false, endpointUrl: "https://sts.us-west-1.amazonaws.com" },
       source: { name: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra", yubikeySerial: undefined, yubikeyLabel: "arn:aws:iam::111111111111:mfa/FrankSinatra", mfaTimeoutSeconds: 60, mfaSession: undefined },
     });
   });
@@ -51,7 +51,25 @@ describe("a valid profile", () => {
     const profile = resolveRoleProfile(config(SOURCE + ROLE), "frank@concerts", {});
     expect(profile.durationSeconds).toBe(3600);
     expect(profile.roleSessionName).toBeUndefined();
-    expect(profile.sts).toEqual({ region: "us-east-1", endpoint: undefined, useGlobalEndpoint: true });
+    expect(profile.sts).toEqual({ region: "us-east-1", endpoint: undefined, useGlobalEndpoint: true, endpointUrl: "https://sts.amazonaws.com" });
+  });
+
+  test.each([
+    ["aws-cn", "", "cn-north-1", "https://sts.cn-north-1.amazonaws.com.cn"],
+    ["aws-cn", "region = cn-northwest-1\n", "cn-northwest-1", "https://sts.cn-northwest-1.amazonaws.com.cn"],
+    ["aws-us-gov", "", "us-gov-west-1", "https://sts.us-gov-west-1.amazonaws.com"],
+    ["aws-us-gov", "region = us-gov-east-1\n", "us-gov-east-1", "https://sts.us-gov-east-1.amazonaws.com"],
+  ])("a %s role (%j) goes to its partition's STS in %s: %s", (partition, extra, region, url) => {
+    const role = ROLE.replace("arn:aws:iam::", `arn:${partition}:iam::`) + extra;
+    const profile = resolveRoleProfile(config(SOURCE + role), "frank@concerts", {});
+    expect(profile.sts).toEqual({ region, endpoint: undefined, useGlobalEndpoint: false, endpointUrl: url });
+  });
+
+  test("a region of another partition than the role's is one line", () => {
+    const role = `${ROLE.replace("arn:aws:iam::", "arn:aws-cn:iam::")}region = eu-west-1\n`;
+    expect(() => resolveRoleProfile(config(SOURCE + role), "frank@concerts", {})).toThrow(
+      `is eu-west-1, which is not in the aws-cn partition of vegas_role_arn: set region to one of its regions (like cn-north-1) on the role profile`,
+    );
   });
 
   test("YubiKey settings come from the source profile; the label defaults to mfa_serial", () => {
