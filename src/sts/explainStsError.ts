@@ -1,5 +1,6 @@
 import type { RoleProfile } from "../config/roleProfile.ts";
 import { printableLine } from "../output/printableText.ts";
+import { CALL_DEADLINE_MS } from "./stsClient.ts";
 import { isUserError, UserError } from "../userError.ts";
 
 interface SdkError {
@@ -59,15 +60,21 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
   if (code === "RegionDisabledException") {
     return new UserError(`${where}: STS is not activated in region ${profile.sts.region} for this account: activate it in IAM account settings or set region to another one`);
   }
+  const endpoint = profile.sts.endpointUrl;
+  const check = "check your network, proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), region and endpoint_url";
+  if (isTimeout(sdkError)) return new UserError(`${where}: STS at ${endpoint} did not answer within ${CALL_DEADLINE_MS / 1000} s: ${check}`);
   const networkCode = findNetworkCode(sdkError);
-  if (networkCode !== undefined) {
-    const endpoint = profile.sts.endpoint ?? `the STS endpoint of ${profile.sts.useGlobalEndpoint ? "the global partition" : profile.sts.region}`;
-    return new UserError(`${where}: cannot reach ${endpoint} (${networkCode}): check your network, proxy, region and endpoint_url`);
-  }
+  if (networkCode !== undefined) return new UserError(`${where}: cannot reach STS at ${endpoint} (${networkCode}): ${check}`);
   if (sdkError.$metadata !== undefined) {
     return new UserError(`${where}: STS ${action} failed: ${code || "error"}: ${message}`);
   }
   return error instanceof Error ? error : new Error(message);
+}
+
+function isTimeout(error: SdkError, depth = 0): boolean {
+  if (depth > 3 || error === null || typeof error !== "object") return false;
+  if (error.name === "TimeoutError" || error.name === "AbortError" || /did not complete within|timed out|aborted/i.test(error.message ?? "")) return true;
+  return isTimeout((error.cause ?? null) as SdkError, depth + 1);
 }
 
 function findNetworkCode(error: SdkError, depth = 0): string | undefined {

@@ -1,6 +1,7 @@
 import type { Reporter } from "../cli/reporter.ts";
 import { type RoleProfile, requestedDurationSeconds } from "../config/roleProfile.ts";
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
+import { FileError } from "../files/fileStatus.ts";
 import { proxyFor } from "./proxyFor.ts";
 
 /**
@@ -22,10 +23,24 @@ export interface StsClient {
 export const ATTEMPT_TIMEOUT_MS = 8_000;
 export const CALL_DEADLINE_MS = 18_000;
 
-/** The URL a request goes to, for choosing its proxy. */
-function urlOf(request: { protocol: string; hostname: string; port?: number }): string {
-  const host = request.hostname.includes(":") ? `[${request.hostname}]` : request.hostname;
-  return `${request.protocol}//${host}${request.port ? `:${request.port}` : ""}/`;
+const PROXY_VARIABLES = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"];
+let proxyVariables: Record<string, string | undefined> | undefined;
+
+/** The proxy variables as the process got them (a second client, after the MFA session's, still sees them). */
+function proxySettings(): Record<string, string | undefined> {
+  proxyVariables ??= Object.fromEntries(PROXY_VARIABLES.map((name) => [name, process.env[name]]));
+  return proxyVariables;
+}
+
+/** AWS_CA_BUNDLE, as botocore takes it: the certificates to trust instead of the system's (a TLS-inspecting proxy). */
+function caBundle(env: Record<string, string | undefined>): string | undefined {
+  const path = env.AWS_CA_BUNDLE;
+  if (!path) return undefined;
+  try {
+    return (require("node:fs") as typeof import("node:fs")).readFileSync(path, "utf8");
+  } catch (error) {
+    throw new FileError((error as { code?: string }).code ?? "EIO", path, "read AWS_CA_BUNDLE");
+  }
 }
 
 /**
@@ -36,6 +51,8 @@ function urlOf(request: { protocol: string; hostname: string; port?: number }): 
  */
 export async function openStsClient(profile: RoleProfile, reporter: Reporter, signWith?: TemporaryCredentials): Promise<StsClient> {
   giveTheSdkAHome(process.env);
+  const trusted = caBundle(process.env);
+  const proxyEnv = proxySettings();
   // The SDK costs 30–75 ms to load: only a cache miss pays for it.
   const [{ STSClient, AssumeRoleCommand, GetSessionTokenCommand }, { fromIni }, { FetchHttpHandler }] = await Promise.all([
     import("@aws-sdk/client-sts"),
@@ -55,7 +72,14 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
     // single-use MFA code; a retry after a 5xx that did spend it fails as a reused code, which the user sees as such.
     maxAttempts: 2,
     // Bun's fetch: a deadline per attempt that covers connecting too, and the proxy botocore would use.
-    requestHandler: new FetchHttpHandler({ requestTimeout: ATTEMPT_TIMEOUT_MS, requestInit: (request) => ({ proxy: proxyFor(urlOf(request), process.env) }) as RequestInit }),
+    requestHandler: new FetchHttpHandler({
+      requestTimeout: ATTEMPT_TIMEOUT_MS,
+      // Options Bun's fetch takes only beside the Request (a Request drops them).
+      customFetch: (request: Request) => {
+        const proxy = proxyFor(request.url, proxyEnv);
+        return fetch(request, { ...(proxy === "" ? {} : { proxy }), ...(trusted === undefined ? {} : { tls: { ca: trusted } }) } as RequestInit);
+      },
+    } as ConstructorParameters<typeof FetchHttpHandler>[0]),
     logger: sdkLogger(reporter),
   });
   try {
@@ -65,6 +89,9 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
     client.destroy();
     throw error;
   }
+  // Bun's fetch would also pick a proxy from these by rules of its own; proxyFor (botocore's rules) decides
+  // alone. Removed only now: a source profile's credential_process, run above, saw them.
+  for (const name of PROXY_VARIABLES) delete process.env[name];
   const where = `in ${profile.sts.region} at ${profile.sts.endpointUrl}`;
   const signer = signWith === undefined ? `source profile "${profile.source.name}"` : "the MFA session";
   return {

@@ -21,6 +21,8 @@ export interface StsDoubleOptions {
   credentialLifetimeSeconds?: number;
   /** Told about every call once it is answered. */
   onCall?: (call: StsCall) => void;
+  /** Serve HTTPS with this certificate (PEM) instead of HTTP. */
+  tls?: { cert: string; key: string };
 }
 
 export interface StsRole {
@@ -115,9 +117,9 @@ export async function startStsDouble(options: StsDoubleOptions): Promise<StsDoub
     calls: [],
     lifetimeSeconds: options.credentialLifetimeSeconds,
   };
-  const server = Bun.serve({ hostname: "127.0.0.1", port: options.port ?? 0, fetch: (request) => answer(state, request) });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: options.port ?? 0, ...(options.tls ? { tls: options.tls } : {}), fetch: (request) => answer(state, request) });
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${server.port}`,
     calls: state.calls,
     count: (action) => state.calls.filter((call) => call.action === action && call.error === undefined).length,
     failNext: (action, failure) => state.faults.set(action, [...(state.faults.get(action) ?? []), failure]),
