@@ -8,6 +8,7 @@ import { homeFolder } from "./files/homeFolder.ts";
 import { loadYargsProgram } from "./lazyModules.ts";
 import { writeRunLog } from "./log/runLog.ts";
 import { stateFolderPath } from "./log/stateFolder.ts";
+import { handOver } from "./output/handOver.ts";
 import { printableLine } from "./output/printableText.ts";
 import { isUserError } from "./userError.ts";
 
@@ -17,10 +18,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const verbose = wantsVerbose(argv.includes("--verbose"), env);
   // Lines for a person go to the terminal (see Reporter): styled for one.
   const reporter = personReporter(verbose, outputStyle({ color: !argv.includes("--no-color"), emoji: !argv.includes("--no-emoji") }, env, true));
-  const runAssume = async (args: AssumeArgs) => {
-    // console.log: process.stdout.write costs ~19 ms at start-up in a compiled binary.
-    console.log(await assume(args, env, reporter));
-  };
+  const runAssume = async (args: AssumeArgs) => handOver(await assume(args, env, reporter));
   let exitCode = 0;
   let error: string | undefined;
   try {

@@ -17,6 +17,8 @@ export interface LinuxLibc {
   close(fd: number): void;
   /** flock(2) LOCK_EX | LOCK_NB: 0 when taken. */
   tryLock(fd: number): number;
+  /** poll(2) one descriptor for writing: "ready", "closed" (the reader is gone, an error) or "timeout". */
+  waitWritable(fd: number, timeoutMs: number): "ready" | "closed" | "timeout";
 }
 
 /** The open(2) flags that differ by CPU: arm64 numbers O_DIRECTORY and O_NOFOLLOW like 32-bit ARM. */
@@ -44,6 +46,7 @@ const STAT_OFFSETS = { x64: { mode: 24, uid: 28 }, arm64: { mode: 16, uid: 24 } 
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const LOCK_EX_NB = 2 | 4;
+const [POLLOUT, POLLERR, POLLHUP, POLLNVAL] = [0x4, 0x8, 0x10, 0x20];
 const LIBRARIES = ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"];
 
 let loaded: LinuxLibc | null | undefined;
@@ -63,6 +66,7 @@ function load(arch: "x64" | "arm64"): LinuxLibc | undefined {
       close: { args: [FFIType.i32], returns: FFIType.i32 },
       flock: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
       syscall: { args: [FFIType.i64, FFIType.i64, FFIType.ptr, FFIType.ptr, FFIType.i64], returns: FFIType.i32 },
+      poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
       __errno_location: { args: [], returns: FFIType.ptr },
     }).symbols;
   for (const library of LIBRARIES) {
@@ -90,6 +94,17 @@ function load(arch: "x64" | "arm64"): LinuxLibc | undefined {
       write: (fd, bytes) => (bytes.length === 0 ? 0 : checked(calls.write(fd, bytes, bytes.length))),
       close: (fd) => void calls.close(fd),
       tryLock: (fd) => checked(calls.flock(fd, LOCK_EX_NB)),
+      waitWritable: (fd, timeoutMs) => {
+        // struct pollfd { int fd; short events; short revents; }
+        const pollfd = new Uint8Array(8);
+        const view = new DataView(pollfd.buffer);
+        view.setInt32(0, fd, true);
+        view.setInt16(4, POLLOUT, true);
+        const ready = calls.poll(pollfd, 1, timeoutMs);
+        if (ready === 0) return "timeout";
+        if (ready < 0) return "closed";
+        return (view.getInt16(6, true) & (POLLERR | POLLHUP | POLLNVAL)) !== 0 ? "closed" : "ready";
+      },
     };
   }
   return undefined;
