@@ -84,7 +84,16 @@ function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere:
     yubikeyLabel: where.optional(settings, "vegas_yubikey_label", () => undefined) ?? mfaSerial,
     mfaTimeoutSeconds: mfaTimeoutSeconds(settings, where, env),
     mfaSession: mfaSession(settings, where),
+    credentialsFrom: credentialsFrom(settings),
   };
+}
+
+function credentialsFrom(settings: Settings): SourceProfile["credentialsFrom"] {
+  if (settings.sso_session || settings.sso_start_url) return "sso";
+  if (settings.role_arn) return "role";
+  if (settings.credential_process) return "process";
+  if (settings.credential_source) return "credential_source";
+  return "keys";
 }
 
 /** The environment wins over the profile: a script can give a slow YubiKey user more time for one run. */

@@ -21,6 +21,8 @@ export interface SourceProfile {
   readonly mfaTimeoutSeconds: number;
   /** `vegas_mfa_session = true`: one MFA code opens a GetSessionToken session that roles are assumed from. */
   readonly mfaSession: { readonly durationSeconds: number } | undefined;
+  /** Where the AWS SDK gets its credentials from, by what the profile says: for the advice when it finds none. */
+  readonly credentialsFrom: "keys" | "sso" | "role" | "process" | "credential_source";
 }
 
 export interface StsTarget {

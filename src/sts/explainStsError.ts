@@ -9,6 +9,7 @@ interface SdkError {
   Code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
+  $response?: { statusCode?: number; headers?: Record<string, string> };
   cause?: unknown;
 }
 
@@ -51,8 +52,8 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
     const firstLine = (processFailure[1] ?? "").trim().split("\n")[0];
     return new UserError(`${where}: the credential_process of ${source} failed: ${firstLine}`);
   }
-  if (code === "CredentialsProviderError" || /Could not load credentials|could not be found|Unable to find/i.test(message) && sdkError.$metadata === undefined) {
-    return new UserError(`${where}: no credentials found for ${source}: add aws_access_key_id and aws_secret_access_key for [${profile.source.name}] to your AWS credentials file (${message})`);
+  if (code === "CredentialsProviderError" || /Could not load credentials|could not be found|Unable to find|token/i.test(message) && sdkError.$metadata === undefined) {
+    return new UserError(`${where}: ${noCredentialsAdvice(profile, message)}`);
   }
   if (["Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"].includes(code) || sdkError.$metadata?.httpStatusCode === 429) {
     return new UserError(`${where}: STS is throttling requests (${message}): wait a minute and run the command again`);
@@ -65,10 +66,65 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
   if (isTimeout(sdkError)) return new UserError(`${where}: STS at ${endpoint} did not answer within ${CALL_DEADLINE_MS / 1000} s: ${check}`);
   const networkCode = findNetworkCode(sdkError);
   if (networkCode !== undefined) return new UserError(`${where}: cannot reach STS at ${endpoint} (${networkCode}): ${check}`);
+  const status = sdkError.$metadata?.httpStatusCode ?? sdkError.$response?.statusCode;
+  if (status !== undefined && isOddResponse(code, sdkError.message ?? "")) {
+    return new UserError(`${where}: STS at ${endpoint} answered HTTP ${status} ${whatCameBack(sdkError, status)}, not an STS response: check endpoint_url, region and any proxy in between`);
+  }
   if (sdkError.$metadata !== undefined) {
     return new UserError(`${where}: STS ${action} failed: ${code || "error"}: ${message}`);
   }
   return error instanceof Error ? error : new Error(message);
+}
+
+/** What to do when the SDK finds no credentials for the source profile, by where that profile gets them. */
+function noCredentialsAdvice(profile: RoleProfile, message: string): string {
+  const { name, credentialsFrom } = profile.source;
+  const source = `source profile "${name}"`;
+  switch (credentialsFrom) {
+    case "sso":
+      return `${source} signs in through IAM Identity Center (SSO) and has no valid token: run aws sso login --profile ${name} (${message})`;
+    case "role":
+      return `${source} assumes a role of its own (role_arn), and getting its credentials failed: check that profile's role_arn and source_profile (${message})`;
+    case "process":
+      return `the credential_process of ${source} gave no credentials: run it by hand to see why (${message})`;
+    case "credential_source":
+      return `${source} takes its credentials from credential_source, which gave none here (${message})`;
+    default: {
+      const unreadable = unreadableCredentialsFile();
+      if (unreadable !== undefined) return unreadable;
+      return `no credentials found for ${source}: add aws_access_key_id and aws_secret_access_key for [${name}] to your AWS credentials file (${message})`;
+    }
+  }
+}
+
+/** The SDK skips a credentials file it cannot read, as if it held nothing: say so instead. */
+function unreadableCredentialsFile(env = process.env): string | undefined {
+  const path = env.AWS_SHARED_CREDENTIALS_FILE || (env.HOME ? `${env.HOME}/.aws/credentials` : undefined);
+  if (path === undefined) return undefined;
+  const fs = require("node:fs") as typeof import("node:fs");
+  try {
+    fs.closeSync(fs.openSync(path, "r"));
+    if (fs.statSync(path).isDirectory()) return `the AWS credentials file ${path} is a folder: the source profile's keys belong in a file there`;
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "EIO";
+    return code === "ENOENT" ? undefined : `cannot read the AWS credentials file ${path} (${code}): fix its permissions (chmod 600, owned by you)`;
+  }
+}
+
+/** An answer that is not STS speaking: an HTML page, a redirect, cut-off XML, an empty body. */
+function isOddResponse(code: string, message: string): boolean {
+  return code === "" || code === "Unknown" || code === "UnknownError" || code === "IncompleteResponse" || /Deserialization error|XML parse error|closing tag|not well-formed/i.test(message);
+}
+
+function whatCameBack(error: SdkError, status: number): string {
+  const headers = error.$response?.headers ?? {};
+  const location = headers.location ?? headers.Location;
+  if (status >= 300 && status < 400) return location ? `(a redirect to ${printableLine(location, 120)}, which is not followed)` : "(a redirect, which is not followed)";
+  const type = (headers["content-type"] ?? headers["Content-Type"] ?? "").split(";")[0]?.trim();
+  if (error.name === "IncompleteResponse") return "without credentials in it";
+  if (/XML parse error|closing tag|not well-formed/i.test(error.message ?? "")) return "with XML that is cut off or broken";
+  return type ? `with a ${printableLine(type, 60)} body` : "with an empty or unreadable body";
 }
 
 function isTimeout(error: SdkError, depth = 0): boolean {

@@ -77,7 +77,8 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
       // Options Bun's fetch takes only beside the Request (a Request drops them).
       customFetch: (request: Request) => {
         const proxy = proxyFor(request.url, proxyEnv);
-        return fetch(request, { ...(proxy === "" ? {} : { proxy }), ...(trusted === undefined ? {} : { tls: { ca: trusted } }) } as RequestInit);
+        // STS never redirects: a signed request (with a single-use MFA code) is not sent on to another host.
+        return fetch(request, { redirect: "manual", ...(proxy === "" ? {} : { proxy }), ...(trusted === undefined ? {} : { tls: { ca: trusted } }) } as RequestInit);
       },
     } as ConstructorParameters<typeof FetchHttpHandler>[0]),
     logger: sdkLogger(reporter),
@@ -107,14 +108,14 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
         }),
         { abortSignal: AbortSignal.timeout(CALL_DEADLINE_MS) },
       );
-      return complete(response.Credentials, "AssumeRole");
+      return complete(response, "AssumeRole");
     },
     async getSessionToken(mfaCode: string, durationSeconds: number): Promise<TemporaryCredentials> {
       reporter.verbose(`STS GetSessionToken for ${profile.source.mfaSerial} as ${signer} ${where}, ${durationSeconds} s`);
       const response = await client.send(new GetSessionTokenCommand({ SerialNumber: profile.source.mfaSerial, TokenCode: mfaCode, DurationSeconds: durationSeconds }), {
         abortSignal: AbortSignal.timeout(CALL_DEADLINE_MS),
       });
-      return complete(response.Credentials, "GetSessionToken");
+      return complete(response, "GetSessionToken");
     },
     close: () => client.destroy(),
   };
@@ -141,9 +142,11 @@ interface SdkCredentials {
   Expiration?: Date;
 }
 
-function complete(credentials: SdkCredentials | undefined, action: string): TemporaryCredentials {
-  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken || !credentials.Expiration) {
-    throw new Error(`STS answered ${action} without complete credentials`);
+/** The credentials of an answer; an answer without them (a captive portal's page, say) is an odd response. */
+function complete(response: { Credentials?: SdkCredentials; $metadata: { httpStatusCode?: number } }, action: string): TemporaryCredentials {
+  const credentials = response.Credentials;
+  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken || !credentials.Expiration || Number.isNaN(new Date(credentials.Expiration).getTime())) {
+    throw Object.assign(new Error(`the ${action} answer holds no complete credentials`), { name: "IncompleteResponse", $metadata: response.$metadata });
   }
   return {
     accessKeyId: credentials.AccessKeyId,
