@@ -2,7 +2,7 @@ import { closeNames } from "../config/closeNames.ts";
 import { defaultRoleSessionName } from "../config/defaultRoleSessionName.ts";
 import type { ConfigFile, Settings } from "../config/readConfigFile.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
-import { credentialIdentity, type RoleProfile } from "../config/roleProfile.ts";
+import { credentialIdentity, requestedDurationSeconds, type RoleProfile } from "../config/roleProfile.ts";
 import { machineSessionNameSources } from "../config/sessionNameSources.ts";
 import { DEFAULT_MFA_SESSION_SECONDS, DEFAULT_MFA_TIMEOUT_SECONDS } from "../config/settingChecks.ts";
 
@@ -59,6 +59,10 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   fromRole("vegas_role_arn", ["", "missing"]);
   fromRole("vegas_source_profile", ["", "missing"]);
   fromRole("duration_seconds", ["3600", "default"]);
+  if (profile !== undefined && requestedDurationSeconds(profile) < profile.durationSeconds) {
+    // STS caps AssumeRole signed by the MFA session (role chaining): the rest comes from the session, silently.
+    rows.push({ key: "  asked of STS", value: String(requestedDurationSeconds(profile)), from: "at most 3600 through the MFA session (role chaining); refreshed from the session" });
+  }
   fromRole("role_session_name", [safeDefaultSessionName(), "default (your name, user name or host name)"]);
   fromRole("external_id");
   rows.push(regionRow(settings, source, roleSection, sourceSection, profile, env));

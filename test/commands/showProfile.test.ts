@@ -20,6 +20,20 @@ describe("config show-profile", () => {
     expect(row(description, "vegas_mfa_session_duration")).toEqual({ key: "vegas_mfa_session_duration", value: "43200", from: "default" });
   });
 
+  test("through an MFA session, what is asked of STS is at most an hour, and it says why", () => {
+    const description = describeProfile(configOf(`${SOURCE}${ROLE}duration_seconds = 7200\n`), "frank@concerts", {});
+    expect(row(description, "duration_seconds")?.value).toBe("7200");
+    expect(row(description, "  asked of STS")).toEqual({ key: "  asked of STS", value: "3600", from: "at most 3600 through the MFA session (role chaining); refreshed from the session" });
+    const withoutSession = describeProfile(configOf(`${SOURCE.replace("vegas_mfa_session = true\n", "")}${ROLE}duration_seconds = 7200\n`), "frank@concerts", {});
+    expect(row(withoutSession, "  asked of STS")).toBeUndefined();
+  });
+
+  test("the endpoint shown is the one used: aws-cn's own host and default region", () => {
+    const description = describeProfile(configOf(`${SOURCE}${ROLE.replace("arn:aws:iam::", "arn:aws-cn:iam::")}`), "frank@concerts", {});
+    expect(row(description, "region")).toEqual({ key: "region", value: "cn-north-1", from: "default of the role's partition" });
+    expect(row(description, "endpoint_url")).toEqual({ key: "endpoint_url", value: "https://sts.cn-north-1.amazonaws.com.cn", from: "default (regional endpoint)" });
+  });
+
   test("the checksum changes with any setting that keys the cache", () => {
     const before = describeProfile(configOf(`${SOURCE}${ROLE}`), "frank@concerts", {}).checksum;
     const after = describeProfile(configOf(`${SOURCE}${ROLE}duration_seconds = 7200\n`), "frank@concerts", {}).checksum;

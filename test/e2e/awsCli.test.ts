@@ -3,7 +3,7 @@
  * prompt reaches the user through /dev/tty), against the real moto_server as STS.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { BINARY, PROMPT, Sandbox, credentialDocument, ensureBinary, readmeConfig } from "../support/sandbox.ts";
+import { BINARY, MFA_SERIAL, PROMPT, Sandbox, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
 import { type MotoServer, startMotoServer } from "../support/motoServer.ts";
 
 const ASSUMED_ROLE = "arn:aws:sts::222222222222:assumed-role/SingerRole/SinatraAtTheSands";
@@ -91,5 +91,53 @@ describe("errors reach the user through the CLI's own error output", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^vegas-credentials: profile "frank@concerts" in .*\/\.aws\/config: .*role_arn.*\n$/);
+  });
+});
+
+describe("where the AWS CLI and this tool must read the config alike (against the STS double)", () => {
+  const DEV_ROLE = "arn:aws:iam::333333333333:role/Dev";
+  const PROD_ROLE = "arn:aws:iam::999999999999:role/Prod";
+
+  test("a comment after [profile prod] does not hand dev prod's role in another account", async () => {
+    const sts = await startReadmeSts({ [DEV_ROLE]: {}, [PROD_ROLE]: {} });
+    try {
+      const role = (name: string, arn: string, header: string) =>
+        `${header}\ncredential_process = ${BINARY} assume --profile=${name}\nvegas_role_arn = ${arn}\nvegas_source_profile = default\nregion = eu-west-1\nendpoint_url = ${sts.url}\n`;
+      sandbox = new Sandbox(`[default]\nmfa_serial = ${MFA_SERIAL}\n\n${role("dev", DEV_ROLE, "[profile dev]")}\n${role("prod", PROD_ROLE, "[profile prod]   # production")}`);
+      const run = await sandbox.inTerminal(["aws", "sts", "get-caller-identity", "--profile", "dev", "--endpoint-url", sts.url, "--output", "json"]);
+      await run.waitForText("MFA code for", 20_000);
+      await run.type("234567");
+      await run.pressEnter();
+      const result = await run.done();
+      expect(result.stderr).toBe("");
+      expect(JSON.parse(result.stdout).Arn).toStartWith("arn:aws:sts::333333333333:assumed-role/Dev/");
+      expect(sts.calls.filter((call) => call.action === "AssumeRole").map((call) => call.params.RoleArn)).toEqual([DEV_ROLE]);
+    } finally {
+      await sts.stop();
+    }
+  });
+
+  test("duration_seconds = 900: one command asks for one code, and the next is answered from the cache", async () => {
+    const sts = await startReadmeSts();
+    try {
+      sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`).replace("duration_seconds = 4383", "duration_seconds = 900"));
+      const identity = ["aws", "sts", "get-caller-identity", "--profile", "frank@concerts", "--endpoint-url", sts.url, "--output", "json"];
+      const run = await sandbox.inTerminal(identity);
+      await run.waitForText(PROMPT.trimEnd(), 20_000);
+      await run.type("345678");
+      await run.pressEnter();
+      const result = await run.done();
+      expect(result.stderr).toBe("");
+      expect(result.exitCode).toBe(0);
+      expect(result.screen.split("MFA code for").length - 1).toBe(1);
+      expect(sts.count("AssumeRole")).toBe(1);
+      // No terminal: only the cache can answer.
+      const again = await sandbox.run(identity);
+      expect(again.stderr).toBe("");
+      expect(again.exitCode).toBe(0);
+      expect(sts.count("AssumeRole")).toBe(1);
+    } finally {
+      await sts.stop();
+    }
   });
 });
