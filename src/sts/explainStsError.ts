@@ -41,6 +41,9 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
   if (code === "InvalidClientTokenId") {
     return new UserError(`${where}: the access key of ${source} is not valid (deleted, deactivated or mistyped): put a working key for that profile in your AWS credentials`);
   }
+  if (code === "RequestTimeTooSkewed" || code === "RequestExpired" || /Signature expired|too skewed|signature not yet current/i.test(message)) {
+    return new UserError(`${where}: STS says this machine's clock is off (${message}): set the clock and time zone right (enable NTP), then run the command again`);
+  }
   if (code === "SignatureDoesNotMatch") {
     return new UserError(`${where}: the secret access key of ${source} does not match its access key ID: fix aws_secret_access_key for that profile in your AWS credentials`);
   }

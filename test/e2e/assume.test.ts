@@ -102,6 +102,16 @@ describe("assume, first call then cached", () => {
     expect((await sandbox.run(ASSUME)).stdout).toBe(second.stdout);
   });
 
+  test("credentials STS hands out nearly expired by this machine's clock: one line about the clock, nothing cached", async () => {
+    newSandbox();
+    sts.setCredentialLifetime(60);
+    const result = await assumeTyping(freshCode());
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^vegas-credentials: profile "frank@concerts": STS handed out credentials that expire at \S+, in \d+ s by this machine's clock \(\S+\): check the clock and time zone of this machine, then run the command again\n$/);
+    expect(readdirSync(sandbox.cacheFolder).filter((name) => name.endsWith(".entry"))).toEqual([]);
+  });
+
   test("the endpoint can come from AWS_ENDPOINT_URL_STS instead of the profile", async () => {
     sandbox = new Sandbox(readmeConfig());
     const before = assumeCalls();
@@ -216,7 +226,7 @@ describe("STS failures are one line each", () => {
     sandbox = new Sandbox(readmeConfig("endpoint_url = http://127.0.0.1:9\n"));
     const result = await assumeTyping(freshCode());
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^vegas-credentials: profile "frank@concerts": cannot reach http:\/\/127\.0\.0\.1:9 \(.+\): check your network, proxy, region and endpoint_url\n$/);
+    expect(result.stderr).toMatch(/^vegas-credentials: profile "frank@concerts": cannot reach STS at http:\/\/127\.0\.0\.1:9 \(.+\): check your network, proxy \(HTTPS_PROXY, HTTP_PROXY, NO_PROXY\), region and endpoint_url\n$/);
   });
 
   test("throttling that outlasts the retry", async () => {

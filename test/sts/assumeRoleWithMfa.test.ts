@@ -129,7 +129,7 @@ describe("assumeRoleWithMfa against the STS double", () => {
     const port = closed.port;
     closed.stop(true);
     const message = await failureOf(assumeRoleWithMfa({ profile: profileFor(`http://127.0.0.1:${port}`), roleSessionName: "a8", mfaCode: "123456" }, quiet));
-    expect(message).toContain(`cannot reach http://127.0.0.1:${port}`);
+    expect(message).toContain(`cannot reach STS at http://127.0.0.1:${port}`);
   });
 });
 

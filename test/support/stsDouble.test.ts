@@ -210,6 +210,9 @@ describe("the STS double through @aws-sdk/client-sts", () => {
     expect(assumed.AssumedRoleUser?.Arn).toBe("arn:aws:sts::222222222222:assumed-role/SingerRole/from-session");
     const again = await sdkError(sdkClient(sessionKeys).send(new GetSessionTokenCommand({})));
     expect(again).toMatchObject({ name: "AccessDenied", message: "Cannot call GetSessionToken with session credentials", status: 403 });
+    // Signed with session credentials, AssumeRole is role chaining to STS: an hour at most.
+    const long = await sdkError(sdkClient(sessionKeys).send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: "from-session", DurationSeconds: 3601 })));
+    expect(long).toMatchObject({ name: "ValidationError", message: "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining." });
   });
 
   test("a session without MFA does not satisfy a role that requires it; role chaining is capped at one hour", async () => {
