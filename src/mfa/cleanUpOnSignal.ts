@@ -1,4 +1,5 @@
-const EXIT_CODES = { SIGINT: 130, SIGHUP: 129, SIGTERM: 143 } as const;
+/** The signals that end a process by default, as a shell reports them (128 + number). */
+const EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGUSR1: 138, SIGUSR2: 140, SIGPIPE: 141, SIGALRM: 142, SIGTERM: 143 } as const;
 type Signal = keyof typeof EXIT_CODES;
 
 const cleanUps = new Set<() => void>();

@@ -332,3 +332,26 @@ test("Ctrl-C at the prompt ends the run as an interrupt, with the terminal given
   expect(result.stdout).toBe("");
   expect(readFileSync(stty, "utf8")).toBe(readFileSync(`${stty}.before`, "utf8"));
 });
+
+test.each([
+  ["SIGQUIT", 131],
+  ["SIGUSR1", 138],
+  ["SIGUSR2", 140],
+  ["SIGALRM", 142],
+  ["SIGPIPE", 141],
+  ["SIGTERM", 143],
+  ["SIGHUP", 129],
+] as const)("%s during the prompt ends the run as the signal would, with the terminal given back", async (signal, exitCode) => {
+  sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
+  const stty = join(sandbox.home, "stty-after");
+  const pidFile = join(sandbox.home, "pid");
+  const script = `stty -a < /dev/tty > "${stty}.before"; "$0" "$@" & pid=$!; echo $pid > "${pidFile}"; wait $pid; status=$?; stty -a < /dev/tty > "${stty}"; exit $status`;
+  const run = await sandbox.inTerminal(["sh", "-c", script, ...ASSUME]);
+  await run.waitForText(PROMPT.trimEnd());
+  await run.type("12");
+  process.kill(Number(readFileSync(pidFile, "utf8")), signal);
+  const result = await run.done();
+  expect(result.exitCode).toBe(exitCode);
+  expect(result.stdout).toBe("");
+  expect(readFileSync(stty, "utf8")).toBe(readFileSync(`${stty}.before`, "utf8"));
+});
