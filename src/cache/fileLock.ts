@@ -3,6 +3,7 @@ import { FileError, linkStatus } from "../files/fileStatus.ts";
 import { isUserError, UserError } from "../userError.ts";
 import { readFileNoFollow } from "../files/readFileNoFollow.ts";
 import { loadFlock, type TryLock } from "./flock.ts";
+import { waitNoticePath } from "./waitNotice.ts";
 import { processIsRunning } from "./processIsRunning.ts";
 import { unlinkQuietly, writeFileAtomically } from "./writeFileAtomically.ts";
 
@@ -18,8 +19,8 @@ export interface HeldLock {
 }
 
 export interface LockWaiting {
-  /** Called about every POLL_MS while another run holds the lock, with how long this run has waited. */
-  onWait(holder: LockHolder | undefined, waitedMs: number): void;
+  /** Called about every POLL_MS while another run holds the lock `path`, with how long this run has waited. */
+  onWait(holder: LockHolder | undefined, waitedMs: number, path: string): void;
   /** Give up after this long: the caller throws the error it returns. */
   readonly timeoutMs: number;
   timeoutError(holder: LockHolder | undefined): Error;
@@ -51,7 +52,7 @@ export async function acquireLock(path: string, waiting: LockWaiting, kernel: Tr
     const holder = readHolder(path);
     const waited = Date.now() - started;
     if (waited >= waiting.timeoutMs) throw waiting.timeoutError(holder);
-    waiting.onWait(holder, waited);
+    waiting.onWait(holder, waited, path);
     await Bun.sleep(POLL_MS);
   }
 }
@@ -95,6 +96,7 @@ function tryKernelLock(path: string, tryLock: (fd: number) => boolean): HeldLock
       release: () => {
         // Remove, then unlock (close): a waiter that wakes on the removed file sees it is gone and retries.
         // The kernel drops the lock if this process dies first; the file then stays for the next holder.
+        unlinkQuietly(waitNoticePath(path));
         unlinkQuietly(path);
         closeSync(fd);
       },
@@ -156,7 +158,12 @@ function tryExclusiveCreate(path: string): HeldLock | undefined {
   try {
     // link() fails if the lock exists, and the lock is never seen half written.
     linkSync(record, path);
-    return { release: () => unlinkQuietly(path) };
+    return {
+      release: () => {
+        unlinkQuietly(waitNoticePath(path));
+        unlinkQuietly(path);
+      },
+    };
   } catch (error) {
     if ((error as { code?: string }).code !== "EEXIST") throw error;
     if (linkStatus(path)?.type === "link") {

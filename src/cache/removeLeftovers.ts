@@ -20,7 +20,7 @@ export function removeLeftovers(folder: string): number {
   let removed = 0;
   for (const name of names) {
     const path = joinPath(folder, name);
-    if (name.endsWith(FAILURE_SUFFIX)) {
+    if (name.endsWith(FAILURE_SUFFIX) || (name.endsWith(`${LOCK_SUFFIX}.told`) && linkStatus(path.slice(0, -".told".length)) === undefined)) {
       unlinkQuietly(path);
       if (linkStatus(path) === undefined) removed++;
     } else if (name.endsWith(LOCK_SUFFIX) && removeStaleLock(path) && linkStatus(path) === undefined) {

@@ -94,6 +94,11 @@ function commandModule(
   };
 }
 
+function onlyOnce(name: string, value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  throw new UserError(`--${name} is given ${value.length} times (${value.map(String).join(", ")}): give it once`, 2);
+}
+
 function toYargsOptions(options: Readonly<Record<string, OptionSpec>>): Record<string, Options> {
   const result: Record<string, Options> = {};
   for (const [name, spec] of Object.entries(options)) {
@@ -104,6 +109,8 @@ function toYargsOptions(options: Readonly<Record<string, OptionSpec>>): Record<s
       ...(spec.default !== undefined ? { default: spec.default } : {}),
       ...(spec.required ? { demandOption: true, requiresArg: true } : {}),
       ...(spec.type === "string" && !spec.required ? { requiresArg: true } : {}),
+      // yargs would join a repeated string option into "a,b": one value or one clear line.
+      ...(spec.type === "string" ? { coerce: (value: unknown) => onlyOnce(name, value) } : {}),
     };
   }
   return result;

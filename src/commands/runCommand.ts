@@ -3,6 +3,7 @@ import type { CommandArgs } from "../cli/commandLine.ts";
 import { emoji, isTruthy, outputStyle, paint } from "../cli/outputStyle.ts";
 import type { Reporter } from "../cli/reporter.ts";
 import { renderTable } from "../cli/table.ts";
+import { closeNames } from "../config/closeNames.ts";
 import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
 import { homeFolder } from "../files/homeFolder.ts";
 import { printableLine } from "../output/printableText.ts";
@@ -47,6 +48,11 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       const config = readConfigIfThere(where.configFile);
       const items = await takeInventory(pathOf(where.cacheFolder), config, env, now);
       const choice = cleanChoice(args.options);
+      if (choice.profile !== undefined && !config?.profiles.has(choice.profile) && !items.some((item) => item.profile === choice.profile)) {
+        const close = config === undefined ? [] : closeNames(choice.profile, config.profiles.keys());
+        const hint = close.length > 0 ? ` (did you mean ${close.map((name) => `"${name}"`).join(", ")}?)` : "";
+        throw new UserError(`cache clean --profile: "${choice.profile}" is not a profile in ${pathOf(where.configFile)} and nothing in the cache is for it${hint}`);
+      }
       const chosen = entriesToClean(items, choice, config);
       const fs = require("node:fs") as typeof import("node:fs");
       const removed = [];

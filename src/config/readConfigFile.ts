@@ -1,6 +1,6 @@
 import { UserError } from "../userError.ts";
 import { FileError } from "../files/fileStatus.ts";
-import { readFileText } from "../files/readFileBytes.ts";
+import { readFileFollowing } from "../files/readFileNoFollow.ts";
 import { parseAwsConfig, type Settings } from "./parseAwsConfig.ts";
 
 export type { Settings };
@@ -11,13 +11,22 @@ export interface ConfigFile {
   readonly profiles: ReadonlyMap<string, Settings>;
 }
 
+/** Far larger than any real config file: /dev/zero, or a log pointed at by mistake, is not read for ever. */
+export const MAX_CONFIG_BYTES = 10 * 1024 * 1024;
+
 export function readConfigFile(path: string): ConfigFile {
-  let text: string | undefined;
+  let content: ReturnType<typeof readFileFollowing>;
   try {
-    text = readFileText(path);
+    content = readFileFollowing(path, MAX_CONFIG_BYTES);
   } catch (error) {
-    throw new FileError((error as { code?: string }).code ?? "EIO", path, "read the AWS config file");
+    const code = (error as { code?: string }).code ?? "EIO";
+    if (code === "EFBIG") throw new UserError(`AWS config file ${path} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB, which no config file is: point AWS_CONFIG_FILE at your config`);
+    throw new FileError(code, path, "read the AWS config file");
   }
+  if (content !== undefined && content.bytes === undefined) {
+    throw new UserError(`AWS config file ${path} is not a regular file (${content.status.type === "folder" ? "a folder" : "a device, FIFO or socket"}): point AWS_CONFIG_FILE at your config`);
+  }
+  const text = content?.bytes === undefined ? undefined : new TextDecoder().decode(content.bytes);
   if (text === undefined) {
     throw new UserError(
       `AWS config file ${path} not found: create it with your profiles, or point AWS_CONFIG_FILE at it`,

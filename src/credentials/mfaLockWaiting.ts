@@ -1,4 +1,5 @@
 import type { LockHolder, LockWaiting } from "../cache/fileLock.ts";
+import { claimWaitNotice } from "../cache/waitNotice.ts";
 import type { Reporter } from "../cli/reporter.ts";
 import { tellTerminal } from "../cli/terminalNotice.ts";
 import type { RoleProfile } from "../config/roleProfile.ts";
@@ -15,9 +16,11 @@ export function mfaLockWaiting(profile: RoleProfile, mfaTimeoutMs: number, repor
   const device = `the MFA code of ${profile.source.mfaSerial}`;
   return {
     timeoutMs: mfaTimeoutMs + MARGIN_MS,
-    onWait(holder: LockHolder | undefined, waitedMs: number) {
+    onWait(holder: LockHolder | undefined, waitedMs: number, lockPath: string) {
       if (told || waitedMs < QUIET_MS) return;
       told = true;
+      // A hundred runs waiting on one terminal (terraform plan) would print a hundred lines: the first tells.
+      if (!claimWaitNotice(lockPath, holder)) return;
       const message = `vegas-credentials: ${profile.name}: waiting for another run${describe(holder)} that asks for ${device}`;
       if (!tellTerminal(message)) reporter.verbose(message);
     },

@@ -156,6 +156,28 @@ describe("parallel runs", () => {
     expect(two.stdout).toBe(one.stdout);
   });
 
+  test("twenty runs waiting on one terminal print one notice between them, not twenty", async () => {
+    sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
+    const first = await sandbox.inTerminal([BINARY, "assume", "--profile=frank@concerts"]);
+    runs.push(first);
+    await first.waitForText(`MFA code for ${MFA_SERIAL} (frank@concerts)`);
+    const script = `for i in $(seq 20); do "$0" assume --profile=frank@concerts > "${sandbox.home}/waiter.$i" 2>&1 & done; echo all-started > /dev/tty; wait; echo all-done > /dev/tty`;
+    const waiters = await sandbox.inTerminal(["sh", "-c", script, BINARY]);
+    runs.push(waiters);
+    await waiters.waitForText("all-started", 15_000);
+    await waiters.waitForText("waiting for another run", 15_000);
+    // Every waiter is past its 2 s of quiet by now: each would have printed its own line.
+    await Bun.sleep(3_000);
+    await typeCode(first);
+    expect((await first.done()).exitCode).toBe(0);
+    const screen = await waiters.waitForText("all-done", 30_000);
+    expect(screen.split("waiting for another run").length - 1).toBe(1);
+    const outputs = readdirSync(sandbox.home).filter((name) => name.startsWith("waiter."));
+    expect(outputs).toHaveLength(20);
+    for (const name of outputs) credentialDocument(readFileSync(join(sandbox.home, name), "utf8"));
+    expect(readdirSync(sandbox.cacheFolder).filter((name) => name.endsWith(".told") || name.endsWith(".lock"))).toEqual([]);
+  }, 60_000);
+
   test("a prompting run killed with SIGKILL: the next run asks at once", async () => {
     sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
     const first = await sandbox.inTerminal([BINARY, "assume", "--profile=frank@concerts"]);

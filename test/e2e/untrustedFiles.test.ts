@@ -252,7 +252,7 @@ describe("file system failures are a miss or one line naming the path", () => {
     const config = sandbox.env.AWS_CONFIG_FILE ?? "";
     rmSync(config);
     mkdirSync(config);
-    expect(await sandbox.run(ASSUME)).toEqual({ exitCode: 1, stdout: "", stderr: `vegas-credentials: cannot read the AWS config file ${config}: it is a folder (EISDIR)\n` });
+    expect(await sandbox.run(ASSUME)).toEqual({ exitCode: 1, stdout: "", stderr: `vegas-credentials: AWS config file ${config} is not a regular file (a folder): point AWS_CONFIG_FILE at your config\n` });
   });
 
   describe.skipIf(!asRoot)("a full disk on the first run", () => {
