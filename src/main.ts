@@ -1,8 +1,8 @@
 import { buildInfo } from "./buildInfo.ts";
 import type { AssumeArgs } from "./cli/commandLine.ts";
-import { outputStyle, wantsVerbose } from "./cli/outputStyle.ts";
+import { outputStyle, wantsVerbose } from "./output/outputStyle.ts";
 import { parseFastArgv } from "./cli/parseFastArgv.ts";
-import { type PersonReporter, personReporter } from "./cli/reporter.ts";
+import { type PersonReporter, personReporter } from "./output/reporter.ts";
 import { assume } from "./commands/assume.ts";
 import { homeFolder } from "./files/homeFolder.ts";
 import { loadYargsProgram } from "./lazyModules.ts";

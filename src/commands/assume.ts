@@ -1,7 +1,7 @@
 import { cacheFolderPath } from "../cache/cacheFolder.ts";
 import { type CacheStore, openCacheStore } from "../cache/cacheStore.ts";
 import type { AssumeArgs } from "../cli/commandLine.ts";
-import type { Reporter } from "../cli/reporter.ts";
+import type { Reporter } from "../output/reporter.ts";
 import { configFilePath } from "../config/configFilePath.ts";
 import { readConfigFile } from "../config/readConfigFile.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
@@ -12,8 +12,9 @@ import { checkProfileChain, extendProfileChain } from "../credentials/profileCha
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import { homeFolder } from "../files/homeFolder.ts";
 import { loadFetchRoleCredentials } from "../lazyModules.ts";
+import type { Env } from "../environment.ts";
 
-export type Env = Record<string, string | undefined>;
+export type { Env };
 
 /**
  * argv → validated profile → cache → (miss) MFA code → STS → cache → JSON. This is the hot path: everything

@@ -2,7 +2,11 @@ import { type CacheStore, listEntries, openCacheStore } from "../cache/cacheStor
 import type { ConfigFile } from "../config/readConfigFile.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { credentialIdentity, mfaSessionIdentity } from "../config/roleProfile.ts";
+import { describeEntry } from "../credentials/cachedEntry.ts";
+import { describeMfaSessionEntry } from "../credentials/mfaSessionEntry.ts";
 import { refreshWindowMs } from "../credentials/temporaryCredentials.ts";
+import { describeYubikeyPasswordEntry } from "../mfa/yubikeyPassword.ts";
+import type { Env } from "../environment.ts";
 
 export type EntryKind = "role-credentials" | "mfa-session" | "yubikey-password" | "unknown";
 export type EntryState = "fresh" | "refresh due" | "expired" | "unreadable";
@@ -32,8 +36,6 @@ export interface InventoryItem {
   readonly staleConfig: boolean;
 }
 
-type Env = Record<string, string | undefined>;
-
 /** Every entry in the cache folder, described; empty when there is no cache yet. */
 export async function takeInventory(folder: string, config: ConfigFile | undefined, env: Env, now: Date): Promise<InventoryItem[]> {
   const store = await openCacheStore(folder);
@@ -58,33 +60,15 @@ export async function inventoryOf(store: CacheStore, config: ConfigFile | undefi
   return items.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.profile ?? "").localeCompare(b.profile ?? ""));
 }
 
-/** What a payload says of itself (see cachedEntry.ts, mfaSessionEntry.ts): names and expiry, no secrets kept. */
+/** What a payload says of itself, as the module that wrote it reads it: names and expiry, no secrets kept. */
 export function describePayload(payload: Uint8Array): Omit<InventoryItem, "file" | "state" | "staleConfig"> {
-  let entry: Record<string, unknown>;
-  try {
-    entry = JSON.parse(new TextDecoder().decode(payload));
-  } catch {
-    return { kind: "unknown" };
-  }
-  const text = (key: string) => (typeof entry[key] === "string" ? (entry[key] as string) : undefined);
-  const credentials = entry.credentials as { Expiration?: unknown } | undefined;
-  const expiration = typeof credentials?.Expiration === "string" ? credentials.Expiration : text("expiresAt");
-  const expiresAt = expiration === undefined || Number.isNaN(Date.parse(expiration)) ? undefined : new Date(expiration);
-  switch (entry.kind) {
-    case "role-credentials":
-      return { kind: "role-credentials", profile: text("profile"), roleArn: text("roleArn"), sourceProfile: text("sourceProfile"), mfaSerial: text("mfaSerial"), expiresAt, fetchedAt: dateOf(text("fetchedAt")) };
-    case "mfa-session":
-      return { kind: "mfa-session", profile: text("sourceProfile"), sourceProfile: text("sourceProfile"), mfaSerial: text("mfaSerial"), expiresAt };
-    case "yubikey-password":
-      return { kind: "yubikey-password", yubikeySerial: text("serial"), expiresAt };
-    default:
-      return { kind: "unknown" };
-  }
-}
-
-function dateOf(text: string | undefined): Date | undefined {
-  const date = new Date(text ?? Number.NaN);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const role = describeEntry(payload);
+  if (role !== undefined) return { kind: "role-credentials", ...role };
+  const session = describeMfaSessionEntry(payload);
+  if (session !== undefined) return { kind: "mfa-session", profile: session.sourceProfile, ...session };
+  const password = describeYubikeyPasswordEntry(payload);
+  if (password !== undefined) return { kind: "yubikey-password", yubikeySerial: password.serial, expiresAt: password.expiresAt };
+  return { kind: "unknown" };
 }
 
 function stateAt(kind: EntryKind, expiresAt: Date | undefined, fetchedAt: Date | undefined, now: Date): EntryState {

@@ -1,5 +1,5 @@
-import { type OutputStyle, paint } from "../cli/outputStyle.ts";
-import { type PaintedCell, renderTable } from "../cli/table.ts";
+import { type OutputStyle, paint } from "../output/outputStyle.ts";
+import { type PaintedCell, renderTable } from "../output/table.ts";
 import { terminalSafeJson } from "../output/printableText.ts";
 import { type InventoryItem, KIND_NAMES } from "./cacheInventory.ts";
 

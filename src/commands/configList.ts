@@ -7,8 +7,7 @@ import { LOG_FILE } from "../log/runLog.ts";
 import { findDialog } from "../mfa/findDialog.ts";
 import { findYkman } from "../mfa/ykman.ts";
 import { stateFolderPath } from "../log/stateFolder.ts";
-
-type Env = Record<string, string | undefined>;
+import type { Env } from "../environment.ts";
 
 /** A path, or why there is none (no home folder, and no variable that names it instead). */
 export type Place = string | { readonly unknown: string };

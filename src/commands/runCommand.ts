@@ -1,8 +1,8 @@
 import { buildInfo } from "../buildInfo.ts";
 import type { CommandArgs } from "../cli/commandLine.ts";
-import { emoji, isTruthy, outputStyle, paint } from "../cli/outputStyle.ts";
-import type { Reporter } from "../cli/reporter.ts";
-import { renderTable } from "../cli/table.ts";
+import { emoji, isTruthy, outputStyle, paint } from "../output/outputStyle.ts";
+import type { Reporter } from "../output/reporter.ts";
+import { renderTable } from "../output/table.ts";
 import { closeNames } from "../config/closeNames.ts";
 import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
 import { homeFolder } from "../files/homeFolder.ts";

@@ -5,8 +5,7 @@ import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { credentialIdentity, requestedDurationSeconds, type RoleProfile } from "../config/roleProfile.ts";
 import { machineSessionNameSources } from "../config/sessionNameSources.ts";
 import { DEFAULT_MFA_SESSION_SECONDS, DEFAULT_MFA_TIMEOUT_SECONDS } from "../config/settingChecks.ts";
-
-type Env = Record<string, string | undefined>;
+import type { Env } from "../environment.ts";
 
 /** One setting as resolved: its value and where it came from (a section, a variable, a default). */
 export interface SettingRow {

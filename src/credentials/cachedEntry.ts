@@ -27,10 +27,23 @@ export function encodeEntry(origin: EntryOrigin, credentials: TemporaryCredentia
 
 /** The credentials of an entry and when they were fetched, or undefined if it is not a well-formed role-credentials entry. */
 export function decodeEntry(bytes: Uint8Array): { credentials: TemporaryCredentials; fetchedAt: Date | undefined } | undefined {
-  const credentials = credentialsOfKind(bytes, "role-credentials");
-  if (credentials === undefined) return undefined;
-  const fetchedAt = new Date((JSON.parse(new TextDecoder().decode(bytes)) as { fetchedAt?: string }).fetchedAt ?? Number.NaN);
-  return { credentials, fetchedAt: Number.isNaN(fetchedAt.getTime()) ? undefined : fetchedAt };
+  const entry = parseEntry(bytes, "role-credentials");
+  const credentials = entry === undefined ? undefined : credentialsOf(entry);
+  return credentials === undefined || entry === undefined ? undefined : { credentials, fetchedAt: dateOf(entry.fetchedAt) };
+}
+
+/** What `cache` shows of a role-credentials entry: where it came from and when it ends, never a key. */
+export function describeEntry(bytes: Uint8Array) {
+  const entry = parseEntry(bytes, "role-credentials");
+  if (entry === undefined) return undefined;
+  return {
+    profile: textOf(entry.profile),
+    roleArn: textOf(entry.roleArn),
+    sourceProfile: textOf(entry.sourceProfile),
+    mfaSerial: textOf(entry.mfaSerial),
+    expiresAt: dateOf(entry.credentials?.Expiration),
+    fetchedAt: dateOf(entry.fetchedAt),
+  };
 }
 
 /** Credentials as entries store them (the credential_process field names). */
@@ -45,17 +58,42 @@ export function credentialsRecord(credentials: TemporaryCredentials): Credential
 
 /** The complete credentials of an entry of this kind, or undefined for anything else. */
 export function credentialsOfKind(bytes: Uint8Array, kind: string): TemporaryCredentials | undefined {
-  let entry: { kind?: unknown; credentials?: Partial<Record<keyof CredentialsRecord, unknown>> };
+  const entry = parseEntry(bytes, kind);
+  return entry === undefined ? undefined : credentialsOf(entry);
+}
+
+/** An entry as stored: JSON with its kind first; every field is checked where it is used. */
+export interface StoredEntry {
+  readonly kind?: unknown;
+  readonly credentials?: Partial<Record<keyof CredentialsRecord, unknown>>;
+  readonly [field: string]: unknown;
+}
+
+/** The stored entry if `bytes` is JSON of this kind, else undefined. */
+export function parseEntry(bytes: Uint8Array, kind: string): StoredEntry | undefined {
   try {
-    entry = JSON.parse(new TextDecoder().decode(bytes));
+    const entry = JSON.parse(new TextDecoder().decode(bytes)) as StoredEntry | null;
+    return entry !== null && typeof entry === "object" && entry.kind === kind ? entry : undefined;
   } catch {
     return undefined;
   }
-  const credentials = entry?.credentials;
-  if (entry?.kind !== kind || typeof credentials !== "object" || credentials === null) return undefined;
+}
+
+function credentialsOf(entry: StoredEntry): TemporaryCredentials | undefined {
+  const credentials = entry.credentials;
+  if (typeof credentials !== "object" || credentials === null) return undefined;
   const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials;
-  const expiration = new Date(typeof Expiration === "string" ? Expiration : Number.NaN);
+  const expiration = dateOf(Expiration);
   if (typeof AccessKeyId !== "string" || typeof SecretAccessKey !== "string" || typeof SessionToken !== "string") return undefined;
-  if (AccessKeyId === "" || SecretAccessKey === "" || SessionToken === "" || Number.isNaN(expiration.getTime())) return undefined;
+  if (AccessKeyId === "" || SecretAccessKey === "" || SessionToken === "" || expiration === undefined) return undefined;
   return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration };
+}
+
+export function textOf(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+export function dateOf(value: unknown): Date | undefined {
+  const date = new Date(typeof value === "string" ? value : Number.NaN);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }

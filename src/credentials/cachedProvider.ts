@@ -1,6 +1,6 @@
 import { type CacheStore, clearFailureNote, lockPath, prepareCacheStore, readEntry, readFailureNote, writeEntry, writeFailureNote } from "../cache/cacheStore.ts";
 import type { LockWaiting } from "../cache/fileLock.ts";
-import type { Reporter } from "../cli/reporter.ts";
+import type { Reporter } from "../output/reporter.ts";
 import { isUserError, UserError } from "../userError.ts";
 import { decodeEntry, type EntryOrigin, encodeEntry } from "./cachedEntry.ts";
 import { type CredentialsProvider, isFresh, SHORTEST_WINDOW_MS, type TemporaryCredentials } from "./temporaryCredentials.ts";
@@ -19,13 +19,13 @@ export interface CacheSlot {
   readonly lock: { readonly identity: string; readonly waiting: LockWaiting };
 }
 
+/** Fetches fresh credentials (asking for a code as needed); gets the prepared cache for entries of its own. */
+export type FreshFetcher = (store: CacheStore) => Promise<TemporaryCredentials>;
+
 /**
  * Wraps a provider that fetches fresh credentials (and asks for an MFA code) with the encrypted cache:
  * fresh cached credentials answer at once; otherwise fetch, store, answer.
  */
-/** Fetches fresh credentials (asking for a code as needed); gets the prepared cache for entries of its own. */
-export type FreshFetcher = (store: CacheStore) => Promise<TemporaryCredentials>;
-
 export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, reporter: Reporter, now = () => new Date()): CredentialsProvider {
   return async () => {
     const cached = await lookUp(slot, now());

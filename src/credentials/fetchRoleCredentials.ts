@@ -1,9 +1,9 @@
 import type { CacheStore } from "../cache/cacheStore.ts";
-import type { Reporter } from "../cli/reporter.ts";
+import type { Reporter } from "../output/reporter.ts";
 import { defaultRoleSessionName } from "../config/defaultRoleSessionName.ts";
 import type { RoleProfile } from "../config/roleProfile.ts";
 import { machineSessionNameSources } from "../config/sessionNameSources.ts";
-import { isTruthy } from "../cli/outputStyle.ts";
+import { isTruthy } from "../output/outputStyle.ts";
 import { mfaSources } from "../mfa/mfaSources.ts";
 import { readMfaCode } from "../mfa/readMfaCode.ts";
 import { explainStsError } from "../sts/explainStsError.ts";

@@ -1,5 +1,5 @@
 import { type CacheStore, readEntry, removeEntry, writeEntry } from "../cache/cacheStore.ts";
-import type { Reporter } from "../cli/reporter.ts";
+import type { Reporter } from "../output/reporter.ts";
 import { mfaSessionIdentity, type RoleProfile, type SourceProfile } from "../config/roleProfile.ts";
 import { explainStsError } from "../sts/explainStsError.ts";
 import { openStsClient } from "../sts/stsClient.ts";

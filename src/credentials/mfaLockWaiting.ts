@@ -1,7 +1,7 @@
 import type { LockHolder, LockWaiting } from "../cache/fileLock.ts";
 import { claimWaitNotice } from "../cache/waitNotice.ts";
-import type { Reporter } from "../cli/reporter.ts";
-import { tellTerminal } from "../cli/terminalNotice.ts";
+import type { Reporter } from "../output/reporter.ts";
+import { tellTerminal } from "../output/terminalNotice.ts";
 import type { RoleProfile } from "../config/roleProfile.ts";
 import { UserError } from "../userError.ts";
 

@@ -1,5 +1,6 @@
 import type { RoleProfile } from "../config/roleProfile.ts";
 import { UserError } from "../userError.ts";
+import type { Env } from "../environment.ts";
 
 /**
  * Carries the vegas-credentials profiles being resolved to child processes: when a source profile's
@@ -8,8 +9,6 @@ import { UserError } from "../userError.ts";
  */
 export const PROFILE_CHAIN_VARIABLE = "VEGAS_CREDENTIALS_PROFILE_CHAIN";
 const MAX_DEPTH = 8;
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Refuses a profile that a parent run is already resolving, or a chain deeper than any sane setup. */
 export function checkProfileChain(profile: RoleProfile, env: Env): void {

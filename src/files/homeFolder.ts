@@ -1,7 +1,6 @@
 import { UserError } from "../userError.ts";
 import { isAbsolutePath } from "./joinPath.ts";
-
-type Env = Record<string, string | undefined>;
+import type { Env } from "../environment.ts";
 
 /**
  * The user's home folder: HOME (Windows: USERPROFILE), else the user's passwd entry. undefined when neither

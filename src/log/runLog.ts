@@ -1,5 +1,5 @@
 import { joinPath } from "../files/joinPath.ts";
-import type { RunFacts } from "../cli/reporter.ts";
+import type { RunFacts } from "../output/reporter.ts";
 import { appendToFile } from "../files/appendToFile.ts";
 import { terminalSafeJson } from "../output/printableText.ts";
 import { linkStatus } from "../files/fileStatus.ts";

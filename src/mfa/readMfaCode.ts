@@ -1,9 +1,8 @@
 import { UserError } from "../userError.ts";
-import type { Reporter } from "../cli/reporter.ts";
+import type { Reporter } from "../output/reporter.ts";
 import type { MfaCodeSource, MfaRace, MfaRequest, MfaSourceOffer } from "./mfaCodeSource.ts";
 import { MFA_CODE, mfaCodeQuestion } from "./mfaCodeSource.ts";
-
-export const DEFAULT_MFA_TIMEOUT_MS = 60_000;
+import { DEFAULT_MFA_TIMEOUT_SECONDS } from "../config/settingChecks.ts";
 
 /**
  * Asks every available source at once; the first valid 6-digit code wins and the others are cancelled.
@@ -13,7 +12,7 @@ export async function readMfaCode(
   request: MfaRequest,
   offers: readonly MfaSourceOffer[],
   reporter: Reporter,
-  timeoutMs = DEFAULT_MFA_TIMEOUT_MS,
+  timeoutMs = DEFAULT_MFA_TIMEOUT_SECONDS * 1000,
 ): Promise<string> {
   const sources: MfaCodeSource[] = [];
   const unavailable: string[] = [];

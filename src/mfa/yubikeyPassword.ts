@@ -47,3 +47,16 @@ export class YubikeyPasswords {
 export function yubikeyPasswordIdentity(serial: string): string {
   return JSON.stringify(["yubikey-password", serial]);
 }
+
+/** What `cache` shows of a YubiKey password entry: the serial and when it is forgotten, never the password. */
+export function describeYubikeyPasswordEntry(bytes: Uint8Array): { serial: string | undefined; expiresAt: Date | undefined } | undefined {
+  let entry: Partial<Record<keyof YubikeyPasswordEntry, unknown>>;
+  try {
+    entry = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (entry === null || typeof entry !== "object" || entry.kind !== "yubikey-password") return undefined;
+  const expiresAt = new Date(typeof entry.expiresAt === "string" ? entry.expiresAt : Number.NaN);
+  return { serial: typeof entry.serial === "string" ? entry.serial : undefined, expiresAt: Number.isNaN(expiresAt.getTime()) ? undefined : expiresAt };
+}

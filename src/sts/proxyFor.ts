@@ -1,5 +1,4 @@
-type Env = Record<string, string | undefined>;
-
+import type { Env } from "../environment.ts";
 /**
  * The proxy for one request URL as botocore chooses it (urllib's environment rules): `https_proxy` for an
  * https URL, `http_proxy` for an http one, either case of the name (lower case wins when both are set), no

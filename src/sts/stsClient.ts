@@ -1,4 +1,4 @@
-import type { Reporter } from "../cli/reporter.ts";
+import type { Reporter } from "../output/reporter.ts";
 import { type RoleProfile, requestedDurationSeconds } from "../config/roleProfile.ts";
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import { FileError } from "../files/fileStatus.ts";

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openCacheStore } from "../../src/cache/cacheStore.ts";
-import type { Reporter } from "../../src/cli/reporter.ts";
+import type { Reporter } from "../../src/output/reporter.ts";
 import { type CacheSlot, cachedProvider } from "../../src/credentials/cachedProvider.ts";
 import type { TemporaryCredentials } from "../../src/credentials/temporaryCredentials.ts";
 import { UserError } from "../../src/userError.ts";

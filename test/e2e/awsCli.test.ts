@@ -65,6 +65,18 @@ describe("aws sts get-caller-identity through credential_process", () => {
   });
 });
 
+test("moto_server assumes a role whose ARN has a path, and the CLI sees that role", async () => {
+  const pathRole = "arn:aws:iam::222222222222:role/team/app/SingerRole";
+  sandbox = new Sandbox(readmeConfig(`endpoint_url = ${moto.url}\n`).replace("arn:aws:iam::222222222222:role/SingerRole", pathRole));
+  const run = await sandbox.inTerminal(callerIdentity());
+  await run.waitForText(PROMPT.trimEnd(), 20_000);
+  await run.type("456789");
+  await run.pressEnter();
+  const result = await run.done();
+  expect(result.stderr).toBe("");
+  expect(JSON.parse(result.stdout).Arn).toBe(ASSUMED_ROLE);
+});
+
 describe("errors reach the user through the CLI's own error output", () => {
   test("no terminal and an empty cache", async () => {
     sandbox = new Sandbox(readmeConfig(`endpoint_url = ${moto.url}\n`));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { Reporter } from "../../src/cli/reporter.ts";
+import type { Reporter } from "../../src/output/reporter.ts";
 import type { MfaCodeSource, MfaSourceOffer } from "../../src/mfa/mfaCodeSource.ts";
 import { readMfaCode } from "../../src/mfa/readMfaCode.ts";
 import { UserError } from "../../src/userError.ts";

@@ -1,10 +1,11 @@
+import type { Env } from "../environment.ts";
+
+export type { Env };
 /** How messages for a person look: colour only on a terminal, and neither where the user turned it off. */
 export interface OutputStyle {
   readonly color: boolean;
   readonly emoji: boolean;
 }
-
-export type Env = Record<string, string | undefined>;
 
 export interface StyleFlags {
   readonly color: boolean;

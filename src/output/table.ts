@@ -1,4 +1,4 @@
-import { printableLine } from "../output/printableText.ts";
+import { printableLine } from "./printableText.ts";
 import { type OutputStyle, paint } from "./outputStyle.ts";
 
 /** A cell this program painted itself from its own words: shown as is, `width` being what it takes on screen. */

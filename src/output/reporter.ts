@@ -1,5 +1,5 @@
 import { type OutputStyle, emoji, paint } from "./outputStyle.ts";
-import { printableLine } from "../output/printableText.ts";
+import { printableLine } from "./printableText.ts";
 import { tellTerminal } from "./terminalNotice.ts";
 
 /** What a run did, for its line in the log (see log/runLog.ts). Never a key, token, code or password. */

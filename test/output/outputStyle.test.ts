@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { isTruthy, outputStyle, paint, wantsVerbose } from "../../src/cli/outputStyle.ts";
+import { isTruthy, outputStyle, paint, wantsVerbose } from "../../src/output/outputStyle.ts";
 
 const on = { color: true, emoji: true };
 
