@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { linkStatus } from "../files/fileStatus.ts";
 import { joinPath } from "../files/joinPath.ts";
-import { FAILURE_SUFFIX, LOCK_SUFFIX } from "./cacheStore.ts";
+import { FAILURE_SUFFIX, LOCK_SUFFIX } from "./cacheFileNames.ts";
 import { removeStaleLock } from "./fileLock.ts";
 import { unlinkQuietly } from "./writeFileAtomically.ts";
 

@@ -1,4 +1,5 @@
-import { type CacheStore, listEntries, openCacheStore } from "../cache/cacheStore.ts";
+import { type CacheStore, openCacheStore } from "../cache/cacheStore.ts";
+import { listEntries } from "../cache/listEntries.ts";
 import type { ConfigFile } from "../config/readConfigFile.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { credentialIdentity, mfaSessionIdentity } from "../config/roleProfile.ts";

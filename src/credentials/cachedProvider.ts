@@ -1,4 +1,7 @@
-import { type CacheStore, clearFailureNote, lockPath, prepareCacheStore, readEntry, readFailureNote, writeEntry, writeFailureNote } from "../cache/cacheStore.ts";
+import { type CacheStore, prepareCacheStore } from "../cache/cacheStore.ts";
+import { clearFailureNote, readFailureNote, writeFailureNote } from "../cache/failureNotes.ts";
+import { lockPath } from "../cache/cacheFileNames.ts";
+import { readEntry, writeEntry } from "../cache/cacheEntries.ts";
 import type { LockWaiting } from "../cache/fileLock.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { isUserError, UserError } from "../userError.ts";

@@ -1,4 +1,5 @@
-import { type CacheStore, readEntry, removeEntry, writeEntry } from "../cache/cacheStore.ts";
+import { type CacheStore } from "../cache/cacheStore.ts";
+import { readEntry, removeEntry, writeEntry } from "../cache/cacheEntries.ts";
 
 /** A YubiKey's OATH password is kept this long after it last worked. */
 const KEEP_MS = 12 * 3600 * 1000;

@@ -2,17 +2,11 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  FAILURE_SUFFIX,
-  listEntries,
-  MACHINE_SECRET_FILE,
-  openCacheStore,
-  prepareCacheStore,
-  readEntry,
-  readFailureNote,
-  writeEntry,
-  writeFailureNote,
-} from "../../src/cache/cacheStore.ts";
+import { FAILURE_SUFFIX } from "../../src/cache/cacheFileNames.ts";
+import { listEntries } from "../../src/cache/listEntries.ts";
+import { MACHINE_SECRET_FILE, openCacheStore, prepareCacheStore } from "../../src/cache/cacheStore.ts";
+import { readEntry, writeEntry } from "../../src/cache/cacheEntries.ts";
+import { readFailureNote, writeFailureNote } from "../../src/cache/failureNotes.ts";
 import { UserError } from "../../src/userError.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);

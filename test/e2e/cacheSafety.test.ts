@@ -5,7 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openCacheStore, readEntry } from "../../src/cache/cacheStore.ts";
+import { openCacheStore } from "../../src/cache/cacheStore.ts";
+import { readEntry } from "../../src/cache/cacheEntries.ts";
 import { parseProfiles } from "../../src/config/readConfigFile.ts";
 import { resolveRoleProfile } from "../../src/config/resolveRoleProfile.ts";
 import { credentialIdentity } from "../../src/config/roleProfile.ts";

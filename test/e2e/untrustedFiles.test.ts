@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { lockPath, MACHINE_SECRET_FILE, openCacheStore } from "../../src/cache/cacheStore.ts";
+import { lockPath } from "../../src/cache/cacheFileNames.ts";
+import { MACHINE_SECRET_FILE, openCacheStore } from "../../src/cache/cacheStore.ts";
 import { readConfigFile } from "../../src/config/readConfigFile.ts";
 import { resolveRoleProfile } from "../../src/config/resolveRoleProfile.ts";
 import { mfaDeviceIdentity } from "../../src/config/roleProfile.ts";

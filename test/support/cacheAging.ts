@@ -3,7 +3,8 @@
  * minutes, and the binary refuses ones that are (a wrong clock), so a test that needs credentials near or past
  * their end rewrites the entry through the real cache code (same machine, same user: the same keys).
  */
-import { openCacheStore, readEntry, writeEntry } from "../../src/cache/cacheStore.ts";
+import { openCacheStore } from "../../src/cache/cacheStore.ts";
+import { readEntry, writeEntry } from "../../src/cache/cacheEntries.ts";
 import { readConfigFile } from "../../src/config/readConfigFile.ts";
 import { resolveRoleProfile } from "../../src/config/resolveRoleProfile.ts";
 import { credentialIdentity, mfaSessionIdentity, type RoleProfile } from "../../src/config/roleProfile.ts";

@@ -3,7 +3,8 @@
  * real cache code, one after another without end, printing "wrote N" after each; the crash-injection test
  * kills it at random moments.
  */
-import { prepareCacheStore, writeEntry } from "../../src/cache/cacheStore.ts";
+import { prepareCacheStore } from "../../src/cache/cacheStore.ts";
+import { writeEntry } from "../../src/cache/cacheEntries.ts";
 import { encodeEntry } from "../../src/credentials/cachedEntry.ts";
 
 const [folder, identity] = process.argv.slice(2);

@@ -1,0 +1,26 @@
+import { joinPath } from "../files/joinPath.ts";
+import { ENTRY_SUFFIX } from "./cacheFileNames.ts";
+import type { CacheStore } from "./cacheStore.ts";
+import { openNamed, readQuietly, sealedName } from "./sealedFiles.ts";
+
+/** One file of the cache folder as a listing sees it: `identity` and `payload` only if it opens here. */
+export interface ListedEntry {
+  readonly path: string;
+  readonly identity?: string;
+  readonly payload?: Uint8Array;
+}
+
+/** Every entry in the folder, opened where it opens (the identity inside says what it is). */
+export async function listEntries(store: CacheStore): Promise<ListedEntry[]> {
+  const { readdirSync } = require("node:fs") as typeof import("node:fs");
+  const listed: ListedEntry[] = [];
+  for (const file of readdirSync(store.folder).sort()) {
+    if (!file.endsWith(ENTRY_SUFFIX) || file.startsWith(".")) continue;
+    const path = joinPath(store.folder, file);
+    const name = file.slice(0, -ENTRY_SUFFIX.length);
+    const sealed = readQuietly(path);
+    const opened = sealed === undefined ? undefined : await openNamed(store, sealedName(name, ENTRY_SUFFIX), sealed);
+    listed.push(opened === undefined ? { path } : { path, ...opened });
+  }
+  return listed;
+}
