@@ -5,7 +5,7 @@ import { parseFastArgv } from "./cli/parseFastArgv.ts";
 import { type PersonReporter, personReporter } from "./output/reporter.ts";
 import { assume } from "./commands/assume.ts";
 import { homeFolder } from "./files/homeFolder.ts";
-import { loadYargsProgram } from "./lazyModules.ts";
+import { loadFetchRoleCredentials, loadYargsProgram } from "./lazyModules.ts";
 import { writeRunLog } from "./log/runLog.ts";
 import { stateFolderPath } from "./log/stateFolder.ts";
 import { handOver } from "./output/handOver.ts";
@@ -18,7 +18,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const verbose = wantsVerbose(argv.includes("--verbose"), env);
   // Lines for a person go to the terminal (see Reporter): styled for one.
   const reporter = personReporter(verbose, outputStyle({ color: !argv.includes("--no-color"), emoji: !argv.includes("--no-emoji") }, env, true));
-  const runAssume = async (args: AssumeArgs) => handOver(await assume(args, env, reporter));
+  const runAssume = async (args: AssumeArgs) => handOver(await assume(args, env, reporter, loadFetchRoleCredentials));
   let exitCode = 0;
   let error: string | undefined;
   try {

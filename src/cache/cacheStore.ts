@@ -1,5 +1,5 @@
 import { joinPath } from "../files/joinPath.ts";
-import { linkStatus } from "../files/fileStatus.ts";
+import { linkStatus } from "../files/linkStatus.ts";
 import { checkPrivateFolder, type PrivateFolder } from "../files/privateFolder.ts";
 import { type CacheKeys, deriveCacheKeys } from "./cacheKeys.ts";
 import { readMachineSecret } from "./machineSecret.ts";

@@ -1,7 +1,7 @@
 import { linkSync } from "node:fs";
 import { randomBytes } from "@noble/ciphers/utils.js";
 import { joinPath } from "../files/joinPath.ts";
-import { FileError } from "../files/fileStatus.ts";
+import { FileError } from "../files/fileError.ts";
 import { UserError } from "../userError.ts";
 import { listFolder } from "./ensurePrivateFolder.ts";
 import { MACHINE_SECRET_LENGTH, readMachineSecret } from "./machineSecret.ts";

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readdirSync } from "node:fs";
 import { joinPath } from "../files/joinPath.ts";
-import { FileError, linkStatus } from "../files/fileStatus.ts";
+import { FileError } from "../files/fileError.ts";
+import { linkStatus } from "../files/linkStatus.ts";
 import { checkPrivateFolder, type PrivateFolder } from "../files/privateFolder.ts";
 import { UserError } from "../userError.ts";
 import { processIsRunning } from "./processIsRunning.ts";

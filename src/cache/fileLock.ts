@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, ftruncateSync, linkSync, lstatSync, openSync, unlinkSync, writeSync } from "node:fs";
-import { FileError, linkStatus } from "../files/fileStatus.ts";
+import { FileError } from "../files/fileError.ts";
+import { linkStatus } from "../files/linkStatus.ts";
 import { isUserError, UserError } from "../userError.ts";
 import { readFileNoFollow } from "../files/readFileNoFollow.ts";
 import { loadFlock, type TryLock } from "./flock.ts";

@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { linkStatus } from "../files/fileStatus.ts";
+import { linkStatus } from "../files/linkStatus.ts";
 import { joinPath } from "../files/joinPath.ts";
 import { FAILURE_SUFFIX, LOCK_SUFFIX } from "./cacheFileNames.ts";
 import { removeStaleLock } from "./fileLock.ts";

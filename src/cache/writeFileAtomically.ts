@@ -1,7 +1,7 @@
 import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { randomBytes } from "@noble/ciphers/utils.js";
-import { FileError } from "../files/fileStatus.ts";
+import { FileError } from "../files/fileError.ts";
 
 export const TEMP_PREFIX = ".tmp-";
 

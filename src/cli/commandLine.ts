@@ -2,6 +2,10 @@
  * The one definition of the command line. yargs builds the full CLI (help, validation, every command)
  * from it; parseFastArgv reads the same definition to run a plain `assume` without loading yargs (~23 ms).
  */
+import type { AssumeArgs, CommandArgs, GlobalFlags } from "../commands/commandArgs.ts";
+
+export type { AssumeArgs, CommandArgs, GlobalFlags };
+
 export interface OptionSpec {
   readonly type: "string" | "boolean";
   readonly description: string;
@@ -119,20 +123,3 @@ export const VERSION_COMMAND: CommandSpec = {
 };
 
 export const COMMANDS: readonly CommandSpec[] = [ASSUME, CACHE, CONFIG, VERSION_COMMAND];
-
-export interface GlobalFlags {
-  readonly verbose: boolean;
-  readonly color: boolean;
-  readonly emoji: boolean;
-  readonly gui: boolean;
-}
-
-export interface AssumeArgs extends GlobalFlags {
-  readonly profile: string;
-}
-
-/** A command other than assume, as yargs parsed it: its path (`cache clean`) and its options. */
-export interface CommandArgs extends GlobalFlags {
-  readonly command: string;
-  readonly options: Readonly<Record<string, unknown>>;
-}

@@ -1,6 +1,6 @@
 import { cacheFolderPath } from "../cache/cacheFolder.ts";
 import { type CacheStore, openCacheStore } from "../cache/cacheStore.ts";
-import type { AssumeArgs } from "../cli/commandLine.ts";
+import type { AssumeArgs } from "./commandArgs.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { configFilePath } from "../config/configFilePath.ts";
 import { readConfigFile } from "../config/readConfigFile.ts";
@@ -11,16 +11,18 @@ import { mfaLockWaiting } from "../credentials/mfaLockWaiting.ts";
 import { checkProfileChain, extendProfileChain } from "../credentials/profileChain.ts";
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import { homeFolder } from "../files/homeFolder.ts";
-import { loadFetchRoleCredentials } from "../lazyModules.ts";
 import type { Env } from "../environment.ts";
 
 export type { Env };
+
+/** Loads the miss path's code (the AWS SDK among it) only on a miss: main wires in its lazy entrypoint. */
+export type LoadFetchRoleCredentials = () => Promise<typeof import("../credentials/fetchRoleCredentials.ts")>;
 
 /**
  * argv → validated profile → cache → (miss) MFA code → STS → cache → JSON. This is the hot path: everything
  * it imports statically runs on every cache hit, so the miss path is loaded (see lazyModules.ts) only when needed.
  */
-export async function assume(args: AssumeArgs, env: Env, reporter: Reporter): Promise<string> {
+export async function assume(args: AssumeArgs, env: Env, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): Promise<string> {
   const home = homeFolder(env);
   const configFile = configFilePath(env, home);
   const folder = cacheFolderPath(env, home);
@@ -38,16 +40,16 @@ export async function assume(args: AssumeArgs, env: Env, reporter: Reporter): Pr
       origin: { profile: profile.name, roleArn: profile.roleArn, sourceProfile: profile.source.name, mfaSerial: profile.source.mfaSerial },
       lock: { identity: mfaDeviceIdentity(profile), waiting: mfaLockWaiting(profile, profile.source.mfaTimeoutSeconds * 1000, reporter) },
     },
-    (store) => fetchWithMfa(profile, args, reporter, env, store),
+    (store) => fetchWithMfa(profile, args, reporter, env, store, loadFetch),
     reporter,
   );
   return credentialProcessJson(await provider());
 }
 
-async function fetchWithMfa(profile: RoleProfile, args: AssumeArgs, reporter: Reporter, env: Env, store: CacheStore): Promise<TemporaryCredentials> {
+async function fetchWithMfa(profile: RoleProfile, args: AssumeArgs, reporter: Reporter, env: Env, store: CacheStore, loadFetch: LoadFetchRoleCredentials): Promise<TemporaryCredentials> {
   // Seen by a credential_process the SDK may run for the source profile: it refuses to loop back here.
   extendProfileChain(profile, env);
-  const { fetchRoleCredentials } = await loadFetchRoleCredentials();
+  const { fetchRoleCredentials } = await loadFetch();
   return fetchRoleCredentials(profile, { gui: args.gui, env }, reporter, store);
 }
 

@@ -1,5 +1,5 @@
 import { buildInfo } from "../buildInfo.ts";
-import type { CommandArgs } from "../cli/commandLine.ts";
+import type { CommandArgs } from "./commandArgs.ts";
 import { emoji, isTruthy, outputStyle, paint } from "../output/outputStyle.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { renderTable } from "../output/table.ts";

@@ -1,5 +1,5 @@
 import { UserError } from "../userError.ts";
-import { FileError } from "../files/fileStatus.ts";
+import { FileError } from "../files/fileError.ts";
 import { readFileFollowing } from "../files/readFileNoFollow.ts";
 import { parseAwsConfig, type Settings } from "./parseAwsConfig.ts";
 

@@ -1,10 +1,6 @@
-/** A set of temporary AWS credentials as STS hands them out. */
-export interface TemporaryCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  readonly expiration: Date;
-}
+import type { TemporaryCredentials } from "../sts/temporaryCredentials.ts";
+
+export type { TemporaryCredentials };
 
 export type CredentialsProvider = () => Promise<TemporaryCredentials>;
 

@@ -3,7 +3,7 @@
  * `node:fs` (~1.5 ms and two threads at start-up). Every call returns a negative errno on failure.
  * undefined off Linux or where no C library loads (callers then use `node:fs`).
  */
-import type { FileStatus } from "./fileStatus.ts";
+import { type FileStatus, typeOfMode } from "./fileStatus.ts";
 
 export interface LinuxLibc {
   /** open(2): a descriptor, or -errno. */
@@ -121,17 +121,4 @@ function fileStatus(buffer: Uint8Array, offsets: { mode: number; uid: number }):
     device: view.getBigUint64(0, true),
     inode: view.getBigUint64(8, true),
   };
-}
-
-export function typeOfMode(mode: number): FileStatus["type"] {
-  switch (mode & 0o170000) {
-    case 0o100000:
-      return "file";
-    case 0o040000:
-      return "folder";
-    case 0o120000:
-      return "link";
-    default:
-      return "other";
-  }
 }

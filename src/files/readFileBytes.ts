@@ -1,4 +1,4 @@
-import { FileError } from "./fileStatus.ts";
+import { FileError } from "./fileError.ts";
 
 /**
  * Reads a small file without loading `node:fs`, which costs ~7 ms at start-up in a compiled binary:

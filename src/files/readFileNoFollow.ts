@@ -1,4 +1,5 @@
-import { FileError, type FileStatus, nodeStatus } from "./fileStatus.ts";
+import { FileError } from "./fileError.ts";
+import { type FileStatus, nodeStatus } from "./fileStatus.ts";
 import { errnoName, linuxLibc, O_FLAGS } from "./linuxLibc.ts";
 
 export interface FileContent {

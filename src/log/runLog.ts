@@ -2,7 +2,7 @@ import { joinPath } from "../files/joinPath.ts";
 import type { RunFacts } from "../output/reporter.ts";
 import { appendToFile } from "../files/appendToFile.ts";
 import { terminalSafeJson } from "../output/printableText.ts";
-import { linkStatus } from "../files/fileStatus.ts";
+import { linkStatus } from "../files/linkStatus.ts";
 import { privateFolderProblem } from "../files/privateFolder.ts";
 import { stateFolder } from "./stateFolder.ts";
 

@@ -1,7 +1,7 @@
 import type { Reporter } from "../output/reporter.ts";
 import { type RoleProfile, requestedDurationSeconds } from "../config/roleProfile.ts";
-import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
-import { FileError } from "../files/fileStatus.ts";
+import type { TemporaryCredentials } from "./temporaryCredentials.ts";
+import { FileError } from "../files/fileError.ts";
 import { proxyFor } from "./proxyFor.ts";
 
 /**

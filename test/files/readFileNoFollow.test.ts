@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { linkStatus } from "../../src/files/fileStatus.ts";
+import { linkStatus } from "../../src/files/linkStatus.ts";
 import { readFileNoFollow } from "../../src/files/readFileNoFollow.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "vegas-files-"));

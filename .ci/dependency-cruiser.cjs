@@ -1,0 +1,44 @@
+/**
+ * The floors of src/ (see STYLE.md), top to bottom: an import goes down a floor, never up, and never into a
+ * cycle. Run by .ci/run: `depcruise src --config .ci/dependency-cruiser.cjs`.
+ */
+const FLOORS = [
+  ["^src/main\\.ts$", "^src/lazyModules\\.ts$", "^src/cli/"],
+  ["^src/commands/"],
+  ["^src/credentials/"],
+  ["^src/(mfa|sts|cache|log)/"],
+  ["^src/(config|output)/"],
+  ["^src/files/", "^src/(userError|buildInfo|environment)\\.ts$"],
+];
+
+/** Floor i may not import anything on floors 0..i-1 (above it). */
+const upward = FLOORS.slice(1).map((floor, index) => ({
+  name: `floor-${index + 2}-imports-up`,
+  comment: `${floor.join(" ")} sits below ${FLOORS.slice(0, index + 1).flat().join(" ")}: it may not import them`,
+  severity: "error",
+  from: { path: floor },
+  to: { path: FLOORS.slice(0, index + 1).flat() },
+}));
+
+/** Folders on one floor that may not lean on each other (the one sideways stair kept: mfa/ uses cache/). */
+const sideways = [
+  ["^src/cache/", ["^src/(mfa|sts|log)/"]],
+  ["^src/sts/", ["^src/(mfa|cache|log)/"]],
+  ["^src/log/", ["^src/(mfa|sts|cache)/"]],
+  ["^src/mfa/", ["^src/(sts|log)/"]],
+  ["^src/output/", ["^src/config/"]],
+].map(([from, to]) => ({ name: `sideways-${from.replace(/\W/g, "")}`, severity: "error", from: { path: from }, to: { path: to } }));
+
+module.exports = {
+  forbidden: [
+    { name: "no-circular", comment: "a cycle of imports: untangle it", severity: "error", from: {}, to: { circular: true } },
+    ...upward,
+    ...sideways,
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsConfig: { fileName: "tsconfig.json" },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { extensions: [".ts", ".js"] },
+  },
+};

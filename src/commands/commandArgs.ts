@@ -1,0 +1,17 @@
+/** What the command line hands the commands (cli/ parses argv into these; commands/ owns their shape). */
+export interface GlobalFlags {
+  readonly verbose: boolean;
+  readonly color: boolean;
+  readonly emoji: boolean;
+  readonly gui: boolean;
+}
+
+export interface AssumeArgs extends GlobalFlags {
+  readonly profile: string;
+}
+
+/** A command other than assume, as yargs parsed it: its path (`cache clean`) and its options. */
+export interface CommandArgs extends GlobalFlags {
+  readonly command: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
