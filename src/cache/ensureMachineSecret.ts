@@ -4,7 +4,7 @@ import { joinPath } from "../files/joinPath.ts";
 import { FileError } from "../files/fileError.ts";
 import { UserError } from "../userError.ts";
 import { listFolder } from "./ensurePrivateFolder.ts";
-import { MACHINE_SECRET_LENGTH, readMachineSecret } from "./machineSecret.ts";
+import { MACHINE_SECRET_LENGTH, type MachineSecret, readMachineSecret } from "./machineSecret.ts";
 import { unlinkQuietly, writeFileAtomically } from "./writeFileAtomically.ts";
 
 /**
@@ -14,12 +14,23 @@ import { unlinkQuietly, writeFileAtomically } from "./writeFileAtomically.ts";
  */
 export function ensureMachineSecret(folder: string, path: string, warn: (message: string) => void): Uint8Array {
   const found = readMachineSecret(path);
-  if (found.state === "usable") return found.bytes;
+  return found.state === "usable" ? found.bytes : replaceMachineSecret(folder, path, found, warn);
+}
+
+/**
+ * Makes the secret that `found` (read a moment ago) says is missing or unusable. Other runs may be doing the
+ * same right now: whichever links its secret first wins, and the rest take that one.
+ */
+export function replaceMachineSecret(folder: string, path: string, found: Exclude<MachineSecret, { state: "usable" }>, warn: (message: string) => void): Uint8Array {
   if (found.state === "exposed") {
     warn(`the machine secret ${path} could be read by other users: not using it; starting a new cache (the next runs ask for MFA codes again)`);
     removeSealedFiles(folder);
   }
-  unlinkQuietly(path);
+  // Another run may have made or replaced it since `found` was read: removing theirs would leave two secrets in
+  // use at once (two keys, two lock names: two prompts). Take theirs; remove only what is still unusable.
+  const now = readMachineSecret(path);
+  if (now.state === "usable") return now.bytes;
+  if (now.state !== "missing") unlinkQuietly(path);
   const candidate = `${path}.new-${process.pid}`;
   writeFileAtomically(candidate, randomBytes(MACHINE_SECRET_LENGTH));
   try {

@@ -4,11 +4,11 @@ import { UserError } from "../userError.ts";
 export const MACHINE_SECRET_LENGTH = 32;
 
 /**
- * The machine secret as found: `usable`, `missing` (or not 32 bytes: a new one is made), or `exposed` (group or
+ * The machine secret as found: `usable`, `missing`, `damaged` (not 32 bytes: a new one replaces it), or `exposed` (group or
  * others could read it: never used, a new cache starts). Anything that is not a regular file of this user's,
  * a symbolic link above all, is refused with the line that says what to do.
  */
-export type MachineSecret = { readonly state: "usable"; readonly bytes: Uint8Array } | { readonly state: "missing" | "exposed" };
+export type MachineSecret = { readonly state: "usable"; readonly bytes: Uint8Array } | { readonly state: "missing" | "damaged" | "exposed" };
 
 export function readMachineSecret(path: string, uid = process.getuid?.()): MachineSecret {
   let content: ReturnType<typeof readFileNoFollow>;
@@ -18,7 +18,7 @@ export function readMachineSecret(path: string, uid = process.getuid?.()): Machi
     const code = (error as { code?: string }).code ?? "error";
     if (code === "ELOOP") throw new UserError(`machine secret ${path} is a symbolic link: remove it (a new cache starts)`);
     // Far larger than a secret: not one, so a new one replaces it.
-    if (code === "EFBIG") return { state: "missing" };
+    if (code === "EFBIG") return { state: "damaged" };
     throw new UserError(`cannot read the machine secret ${path} (${code}): fix its permissions (chmod 600) or remove it`);
   }
   if (content === undefined) return { state: "missing" };
@@ -28,5 +28,5 @@ export function readMachineSecret(path: string, uid = process.getuid?.()): Machi
     if (status.uid !== uid) throw new UserError(`machine secret ${path} belongs to another user (uid ${status.uid}): remove it (a new cache starts)`);
     if ((status.mode & 0o077) !== 0) return { state: "exposed" };
   }
-  return bytes.length === MACHINE_SECRET_LENGTH ? { state: "usable", bytes } : { state: "missing" };
+  return bytes.length === MACHINE_SECRET_LENGTH ? { state: "usable", bytes } : { state: "damaged" };
 }

@@ -7,6 +7,7 @@ import { listEntries } from "../../src/cache/listEntries.ts";
 import { MACHINE_SECRET_FILE, openCacheStore, prepareCacheStore } from "../../src/cache/cacheStore.ts";
 import { readEntry, writeEntry } from "../../src/cache/cacheEntries.ts";
 import { readFailureNote, writeFailureNote } from "../../src/cache/failureNotes.ts";
+import { replaceMachineSecret } from "../../src/cache/ensureMachineSecret.ts";
 import { UserError } from "../../src/userError.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -239,5 +240,30 @@ describe("listEntries", () => {
     renameSync(join(folder, fileA ?? ""), join(folder, fileB ?? ""));
     expect(await readEntry(store, "a")).toBeUndefined();
     expect(await readEntry(store, "b")).toBeUndefined();
+  });
+});
+
+describe("runs that make the cache at the same moment", () => {
+  test("a run that found no secret takes the one another run made meanwhile, and never removes it", async () => {
+    const folder = freshFolder();
+    const store = await prepareCacheStore(folder, noWarnings);
+    const path = join(folder, MACHINE_SECRET_FILE);
+    const theirs = readFileSync(path);
+    // This run read "missing" just before the other run linked its secret into place.
+    const mine = replaceMachineSecret(folder, path, { state: "missing" }, noWarnings);
+    expect(Buffer.from(mine)).toEqual(theirs);
+    expect(readFileSync(path)).toEqual(theirs);
+    expect((await openCacheStore(folder))?.keys).toEqual(store.keys);
+  });
+
+  test("a damaged secret another run has already replaced is not replaced again", () => {
+    const folder = freshFolder();
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const path = join(folder, MACHINE_SECRET_FILE);
+    writeFileSync(path, "short", { mode: 0o600 });
+    const damaged = { state: "damaged" as const };
+    const first = replaceMachineSecret(folder, path, damaged, noWarnings);
+    const second = replaceMachineSecret(folder, path, damaged, noWarnings);
+    expect(Buffer.from(second)).toEqual(Buffer.from(first));
   });
 });

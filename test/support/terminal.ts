@@ -27,7 +27,11 @@ export interface TerminalResult {
 export interface TerminalRun {
   /** The temp dir holding the wrapper script, the tmux socket and the output files; removed on cleanup. */
   readonly directory: string;
-  /** Resolves with the screen once it matches; rejects with the screen (and cleans up) on timeout or exit. */
+  /**
+   * Resolves with the screen once the pattern shows up ANEW: once more than it had when an earlier wait for the
+   * same pattern returned (the first wait: once at all). So a second prompt is waited for, not the first one
+   * still on the screen. Rejects with the screen (and cleans up) on timeout or exit.
+   */
   waitForText(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
   /** Sends the text literally, as typed keys; follow with pressEnter(). */
   type(text: string): Promise<void>;
@@ -49,6 +53,11 @@ const STOP_TIMEOUT_MS = 2_000;
 const EXIT_TITLE = "terminal-run-exit:";
 
 type Tmux = (args: string[]) => Promise<string>;
+
+function occurrences(text: string, pattern: RegExp | string): number {
+  if (typeof pattern === "string") return pattern === "" ? 0 : text.split(pattern).length - 1;
+  return [...text.matchAll(new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`))].length;
+}
 
 export function tmuxAvailable(): boolean {
   return Bun.which("tmux", { PATH: process.env.PATH ?? "" }) !== null;
@@ -74,6 +83,8 @@ class TmuxRun implements TerminalRun {
   private readonly tmux: Tmux;
   private processes = { server: 0, pane: 0 };
   private closing: Promise<void> | undefined;
+  /** How often each pattern waited for was on the screen when its wait returned. */
+  private readonly seen = new Map<string, number>();
 
   constructor(directory: string, tmux: Tmux) {
     this.directory = directory;
@@ -89,9 +100,15 @@ class TmuxRun implements TerminalRun {
 
   async waitForText(pattern: RegExp | string, timeoutMs = 10_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
+    const key = String(pattern);
+    const already = this.seen.get(key) ?? 0;
     for (;;) {
       const text = await this.screen();
-      if (typeof pattern === "string" ? text.includes(pattern) : pattern.test(text)) return text;
+      const count = occurrences(text, pattern);
+      if (count > already) {
+        this.seen.set(key, count);
+        return text;
+      }
       if ((await this.exitStatus()) !== undefined) return this.failWithScreen(`the command exited before ${String(pattern)} appeared`);
       if (Date.now() > deadline) return this.failWithScreen(`${String(pattern)} did not appear within ${timeoutMs} ms`);
       await Bun.sleep(POLL_MS);
