@@ -3,11 +3,11 @@
  * moto_server: the AWS CLI v1 (pip) and v2 (Debian's awscli), boto3, and the JS SDK v3 under node and bun.
  * credential_process is a wrapper that counts its runs before it execs the binary.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, MFA_SERIAL, PROMPT, Sandbox, ensureBinary, readmeConfig } from "../support/sandbox.ts";
-import { type MotoServer, startMotoServer } from "../support/motoServer.ts";
+import { BINARY, MFA_SERIAL, PROMPT, Sandbox, readmeConfig } from "../support/sandbox.ts";
+import { motoForThisFile } from "../support/motoServer.ts";
 
 const HERE = import.meta.dir;
 const ASSUMED = "arn:aws:sts::222222222222:assumed-role/SingerRole/SinatraAtTheSands";
@@ -17,14 +17,8 @@ const CLIS = [
   { name: "AWS CLI v1", path: (Bun.which("aws") ?? "").startsWith("/usr/bin") ? undefined : Bun.which("aws"), version: /^aws-cli\/1\./ },
   { name: "AWS CLI v2", path: existsSync("/usr/bin/aws") ? "/usr/bin/aws" : undefined, version: /^aws-cli\/2\./ },
 ];
-let moto: MotoServer;
+const moto = motoForThisFile();
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-  ensureBinary();
-  moto = await startMotoServer();
-});
-afterAll(() => moto.stop());
 afterEach(() => sandbox?.remove());
 
 /** The README profile behind a counting wrapper, a chained plain profile, and a profile that names a missing one. */

@@ -2,20 +2,13 @@
  * The real AWS CLI runs the compiled binary as its credential_process (stdin, stdout and stderr are pipes; the
  * prompt reaches the user through /dev/tty), against the real moto_server as STS.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { BINARY, MFA_SERIAL, PROMPT, Sandbox, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
-import { type MotoServer, startMotoServer } from "../support/motoServer.ts";
+import { afterEach, describe, expect, test } from "bun:test";
+import { BINARY, MFA_SERIAL, PROMPT, Sandbox, credentialDocument, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import { motoForThisFile } from "../support/motoServer.ts";
 
 const ASSUMED_ROLE = "arn:aws:sts::222222222222:assumed-role/SingerRole/SinatraAtTheSands";
-let moto: MotoServer;
+const moto = motoForThisFile();
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-  ensureBinary();
-  moto = await startMotoServer();
-});
-
-afterAll(() => moto.stop());
 afterEach(() => sandbox?.remove());
 
 function callerIdentity(profile = "frank@concerts"): string[] {
@@ -49,7 +42,7 @@ describe("aws sts get-caller-identity through credential_process", () => {
       expect(after.stdout).toBe(before.stdout);
       credentialDocument(after.stdout);
     } finally {
-      moto = await startMotoServer();
+      await moto.restart();
     }
   });
 

@@ -11,8 +11,8 @@ import { parseProfiles } from "../../src/config/readConfigFile.ts";
 import { resolveRoleProfile } from "../../src/config/resolveRoleProfile.ts";
 import { credentialIdentity } from "../../src/config/roleProfile.ts";
 import { decodeEntry } from "../../src/credentials/cachedEntry.ts";
-import { BINARY, MFA_SERIAL, PROMPT, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig } from "../support/sandbox.ts";
-import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
+import { BINARY, PROMPT, Sandbox, credentialDocument, ensureBinary, readmeConfig, startAnyRoleSts, succeeded } from "../support/sandbox.ts";
+import type { StsDouble, } from "../support/stsDouble.ts";
 
 const CACHE_WRITER = join(import.meta.dir, "../support/cacheWriter.ts");
 const NO_TERMINAL = /^vegas-credentials: profile "frank@concerts" needs an MFA code for .* there is no way to ask for one here/;
@@ -22,11 +22,7 @@ let nextCode = 500_000;
 
 beforeAll(async () => {
   ensureBinary();
-  sts = await startStsDouble({
-    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } },
-    mfa: "any",
-    anyRole: { maxSessionDuration: 43_200 },
-  });
+  sts = await startAnyRoleSts({ maxSessionDuration: 43_200 });
 });
 afterAll(() => sts.stop());
 afterEach(() => sandbox?.remove());
@@ -37,16 +33,7 @@ function twoRoles(): string {
 }
 
 /** One run that must ask (a miss): types a fresh code and returns the credentials it printed. */
-async function assumeTyping(profile = "frank@concerts", env: Record<string, string> = {}) {
-  const run = await sandbox.inTerminal([BINARY, "assume", `--profile=${profile}`], env);
-  await run.waitForText(`MFA code for ${MFA_SERIAL} (${profile})`);
-  await run.type(String(nextCode++));
-  await run.pressEnter();
-  const result = await run.done();
-  expect(result.stderr).toBe("");
-  expect(result.exitCode).toBe(0);
-  return credentialDocument(result.stdout);
-}
+const assumeTyping = async (profile = "frank@concerts", env: Record<string, string> = {}) => succeeded(await sandbox.assumeTyping(profile, nextCode++, env));
 
 function entryFiles(): string[] {
   return readdirSync(sandbox.cacheFolder).filter((name) => name.endsWith(".entry"));

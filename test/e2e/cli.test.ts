@@ -6,9 +6,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, credentialDocument, ensureBinary, MFA_SERIAL, ROOT, type Result, Sandbox, SOURCE_KEY } from "../support/sandbox.ts";
+import { BINARY, credentialDocument, ensureBinary, MFA_SERIAL, ROOT, type Result, Sandbox, SOURCE_KEY, startAnyRoleSts, succeeded } from "../support/sandbox.ts";
 import { ageCachedCredentials } from "../support/cacheAging.ts";
-import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
+import type { StsDouble, } from "../support/stsDouble.ts";
 import type { TerminalRun } from "../support/terminal.ts";
 
 const HOBBY_SERIAL = "arn:aws:iam::111111111111:mfa/HobbyPhone";
@@ -21,11 +21,7 @@ let nextCode = 314_159;
 
 beforeAll(async () => {
   ensureBinary();
-  sts = await startStsDouble({
-    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } },
-    mfa: "any",
-    anyRole: { maxSessionDuration: 43_200, requireMfa: true },
-  });
+  sts = await startAnyRoleSts({ maxSessionDuration: 43_200, requireMfa: true });
 });
 afterAll(() => sts.stop());
 afterEach(async () => {
@@ -49,17 +45,9 @@ function config(frankExtra = ""): string {
 }
 
 async function assumeTyping(profile: string, serial = MFA_SERIAL): Promise<void> {
-  const run = await sandbox.inTerminal([BINARY, "assume", `--profile=${profile}`]);
-  runs.push(run);
-  await run.waitForText(`MFA code for ${serial} (${profile})`);
   const code = String(nextCode++);
   typedCodes.push(code);
-  await run.type(code);
-  await run.pressEnter();
-  const result = await run.done();
-  expect(result.stderr).toBe("");
-  expect(result.exitCode).toBe(0);
-  documents.push(credentialDocument(result.stdout));
+  documents.push(succeeded(await sandbox.assumeTyping(profile, code, {}, serial)));
 }
 
 /** frank: role credentials; painter: role credentials and hobby's MFA session; brief: expired; one unreadable. */

@@ -5,9 +5,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, MFA_SERIAL, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary } from "../support/sandbox.ts";
+import { BINARY, MFA_SERIAL, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, startAnyRoleSts, succeeded } from "../support/sandbox.ts";
 import { ageCachedCredentials, ageCachedSession } from "../support/cacheAging.ts";
-import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
+import type { StsDouble, } from "../support/stsDouble.ts";
 import type { TerminalRun } from "../support/terminal.ts";
 
 const ROLES = ["SingerRole", "ActorRole", "PainterRole"];
@@ -18,12 +18,8 @@ let nextCode = 800_000;
 
 beforeAll(async () => {
   ensureBinary();
-  sts = await startStsDouble({
-    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } },
-    mfa: "any",
-    // Roles demand MFA: assumed from the session, they get it from GetSessionToken's code.
-    anyRole: { maxSessionDuration: 43_200, requireMfa: true },
-  });
+  // Roles demand MFA: assumed from the session, they get it from GetSessionToken's code.
+  sts = await startAnyRoleSts({ maxSessionDuration: 43_200, requireMfa: true });
 });
 afterAll(() => sts.stop());
 afterEach(async () => {
@@ -43,25 +39,10 @@ function config(sessionLines: string): string {
 
 const successes = (action: string) => sts.calls.filter((call) => call.action === action && call.error === undefined);
 
-async function assumeTyping(role: string) {
-  const run = await sandbox.inTerminal([BINARY, "assume", `--profile=${role}`]);
-  runs.push(run);
-  await run.waitForText(`MFA code for ${MFA_SERIAL} (${role})`);
-  await run.type(String(nextCode++));
-  await run.pressEnter();
-  const result = await run.done();
-  expect(result.stderr).toBe("");
-  expect(result.exitCode).toBe(0);
-  return credentialDocument(result.stdout);
-}
+const assumeTyping = async (role: string) => succeeded(await sandbox.assumeTyping(role, nextCode++));
 
 /** No terminal: succeeds only if no code is needed. */
-async function assumeSilently(role: string) {
-  const result = await sandbox.run([BINARY, "assume", `--profile=${role}`]);
-  expect(result.stderr).toBe("");
-  expect(result.exitCode).toBe(0);
-  return credentialDocument(result.stdout);
-}
+const assumeSilently = async (role: string) => succeeded(await sandbox.run([BINARY, "assume", `--profile=${role}`]));
 
 describe("with an MFA session", () => {
   test("three roles need one code: 1 GetSessionToken with MFA, then 3 AssumeRole signed by the session without MFA", async () => {

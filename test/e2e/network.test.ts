@@ -3,15 +3,14 @@
  * out (absolute-form for http, CONNECT for https, to host names that resolve nowhere else), a private CA.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ForwardProxy, startForwardProxy } from "../support/forwardProxy.ts";
-import { BINARY, ROLE_ARN, ROOT, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import { BINARY, ROLE_ARN, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig, startReadmeSts, zenityAnswering } from "../support/sandbox.ts";
 import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
 
 const ASSUME = [BINARY, "assume", "--profile", "frank@concerts"];
-const FAKES = join(ROOT, "test", "support", "fakes");
 /** A name no resolver knows: only the proxy can reach it. */
 const HIDDEN_HOST = "sts.vegas-test.invalid";
 const work = mkdtempSync(join(tmpdir(), "vegas-network-"));
@@ -31,15 +30,11 @@ afterAll(() => {
 afterEach(() => sandbox?.remove());
 
 function newSandbox(endpoint: string): Sandbox {
-  sandbox = new Sandbox(readmeConfig(`endpoint_url = ${endpoint}\n`));
-  const bin = join(sandbox.home, "bin");
-  mkdirSync(bin);
-  symlinkSync(join(FAKES, "zenity"), join(bin, "zenity"));
-  sandbox.env.PATH = `${bin}:${sandbox.env.PATH}`;
+  sandbox = new Sandbox(readmeConfig(`endpoint_url = ${endpoint}\n`)).putFakesOnPath("zenity");
   return sandbox;
 }
 
-const withCode = () => ({ DISPLAY: ":99", FAKE_ZENITY_ANSWER: String(nextCode++) });
+const withCode = () => zenityAnswering(nextCode++);
 const failureLine = (stderr: string) => stderr.split("\n").filter((line) => line !== "" && !/: in the dialog$/.test(line));
 
 describe("an STS that never answers", () => {

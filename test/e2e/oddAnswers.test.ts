@@ -4,12 +4,11 @@
  * credentials from gets the advice that fits it (SSO, a role of its own, an unreadable credentials file).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, ROOT, Sandbox, ensureBinary, readmeConfig, SOURCE_KEY } from "../support/sandbox.ts";
+import { BINARY, Sandbox, ensureBinary, readmeConfig, SOURCE_KEY, zenityAnswering } from "../support/sandbox.ts";
 
 const ASSUME = [BINARY, "assume", "--profile", "frank@concerts"];
-const FAKES = join(ROOT, "test", "support", "fakes");
 let sandbox: Sandbox;
 let nextCode = 810_000;
 let answer: () => Response = () => new Response("", { status: 500 });
@@ -29,15 +28,11 @@ afterAll(() => odd?.stop(true));
 afterEach(() => sandbox?.remove());
 
 function newSandbox(config: string): Sandbox {
-  sandbox = new Sandbox(config);
-  const bin = join(sandbox.home, "bin");
-  mkdirSync(bin);
-  symlinkSync(join(FAKES, "zenity"), join(bin, "zenity"));
-  sandbox.env.PATH = `${bin}:${sandbox.env.PATH}`;
+  sandbox = new Sandbox(config).putFakesOnPath("zenity");
   return sandbox;
 }
 
-const withCode = () => ({ DISPLAY: ":99", FAKE_ZENITY_ANSWER: String(nextCode++) });
+const withCode = () => zenityAnswering(nextCode++);
 const failure = (stderr: string) => stderr.split("\n").filter((line) => line !== "" && !/: in the dialog$/.test(line));
 
 describe("answers that are not STS's", () => {

@@ -14,11 +14,10 @@ import { readConfigFile } from "../../src/config/readConfigFile.ts";
 import { resolveRoleProfile } from "../../src/config/resolveRoleProfile.ts";
 import { mfaDeviceIdentity } from "../../src/config/roleProfile.ts";
 import { LOG_FILE } from "../../src/log/runLog.ts";
-import { BINARY, ROOT, Sandbox, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import { BINARY, Sandbox, credentialDocument, ensureBinary, readmeConfig, startReadmeSts, zenityAnswering } from "../support/sandbox.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
 
 const ASSUME = [BINARY, "assume", "--profile", "frank@concerts"];
-const FAKES = join(ROOT, "test", "support", "fakes");
 /** Another user than the one running the tests, with no passwd entry (as in a container with an arbitrary uid). */
 const OTHER_UID = 4242;
 const asRoot = process.getuid?.() === 0;
@@ -36,16 +35,12 @@ afterEach(() => sandbox?.remove());
 
 /** A sandbox whose MFA code comes from a stand-in zenity (no terminal needed, so it works as any user). */
 function newSandbox(): Sandbox {
-  sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
-  const bin = join(sandbox.home, "bin");
-  mkdirSync(bin);
-  symlinkSync(join(FAKES, "zenity"), join(bin, "zenity"));
-  sandbox.env.PATH = `${bin}:${sandbox.env.PATH}`;
+  sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`)).putFakesOnPath("zenity");
   sandbox.env.XDG_STATE_HOME = join(sandbox.home, ".state");
   return sandbox;
 }
 
-const withCode = () => ({ DISPLAY: ":99", FAKE_ZENITY_ANSWER: String(nextCode++) });
+const withCode = () => zenityAnswering(nextCode++);
 const stateFolder = () => join(sandbox.home, ".state", "vegas-credentials");
 const entries = () => readdirSync(sandbox.cacheFolder).filter((name) => name.endsWith(".entry"));
 

@@ -2,11 +2,13 @@
  * The real `moto_server` (a Python AWS emulator) on a free port, for tests that want a second, independent
  * STS. It serves AssumeRole and GetCallerIdentity with any keys; it checks neither MFA codes nor roles.
  */
+import { afterAll, beforeAll } from "bun:test";
 import type { Subprocess } from "bun";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./freePort.ts";
+import { ensureBinary } from "./sandbox.ts";
 
 export interface MotoServer {
   /** http://127.0.0.1:PORT */
@@ -130,4 +132,27 @@ function readLog(logFile: string): string {
   } catch {
     return "(no output)";
   }
+}
+
+/** moto_server for the tests of one file: started (with the binary built) before them, stopped after them. */
+export function motoForThisFile(): { readonly url: string; stop(): Promise<void>; restart(): Promise<void> } {
+  let server: MotoServer | undefined;
+  beforeAll(async () => {
+    ensureBinary();
+    server = await startMotoServer();
+  });
+  afterAll(() => server?.stop());
+  return {
+    get url() {
+      if (server === undefined) throw new Error("moto_server is not running");
+      return server.url;
+    },
+    stop: async () => {
+      await server?.stop();
+      server = undefined;
+    },
+    restart: async () => {
+      server = await startMotoServer();
+    },
+  };
 }

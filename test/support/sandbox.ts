@@ -2,11 +2,11 @@
  * A throwaway user for end-to-end tests: a temp HOME with its own AWS config and credentials files and cache
  * folder, the compiled binary, and ways to run it with or without a terminal.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type StsDouble, type StsRole, startStsDouble } from "./stsDouble.ts";
-import { type TerminalRun, runInTerminal } from "./terminal.ts";
+import { type TerminalResult, type TerminalRun, runInTerminal } from "./terminal.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const BINARY = join(ROOT, "dist", process.platform === "win32" ? "vegas-credentials.exe" : "vegas-credentials");
@@ -16,13 +16,23 @@ export const MFA_SERIAL = "arn:aws:iam::111111111111:mfa/FrankSinatra";
 export const ROLE_ARN = "arn:aws:iam::222222222222:role/SingerRole";
 export const PROMPT = `MFA code for ${MFA_SERIAL} (frank@concerts): `;
 
+const FRANK = { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } };
+
 /** The STS double as the README's profile needs it: Frank's key, any code, SingerRole (external ID, 2 h). */
 export function startReadmeSts(moreRoles: Record<string, StsRole> = {}): Promise<StsDouble> {
-  return startStsDouble({
-    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" } },
-    mfa: "any",
-    roles: { [ROLE_ARN]: { maxSessionDuration: 7200, externalId: "0093624694724" }, ...moreRoles },
-  });
+  return startStsDouble({ users: FRANK, mfa: "any", roles: { [ROLE_ARN]: { maxSessionDuration: 7200, externalId: "0093624694724" }, ...moreRoles } });
+}
+
+/** The STS double for tests of many roles: Frank's key, any code, any well-formed role ARN assumable so. */
+export function startAnyRoleSts(anyRole: StsRole): Promise<StsDouble> {
+  return startStsDouble({ users: FRANK, mfa: "any", anyRole });
+}
+
+export const FAKES = join(ROOT, "test", "support", "fakes");
+
+/** The environment that makes the fake zenity (see putFakesOnPath) answer `code`, with a display to show it on. */
+export function zenityAnswering(code: string | number): Record<string, string> {
+  return { DISPLAY: ":99", FAKE_ZENITY_ANSWER: String(code) };
 }
 
 /** The README's example profile, with `credential_process` pointing at the compiled binary. */
@@ -75,6 +85,15 @@ export class Sandbox {
     };
   }
 
+  /** Puts the stand-ins of test/support/fakes (zenity, ykman) first on this sandbox's PATH. */
+  putFakesOnPath(...fakes: ("zenity" | "ykman")[]): this {
+    const bin = join(this.home, "bin");
+    mkdirSync(bin, { recursive: true });
+    for (const fake of fakes) symlinkSync(join(FAKES, fake), join(bin, fake));
+    this.env.PATH = `${bin}:${this.env.PATH}`;
+    return this;
+  }
+
   writeConfig(config: string): void {
     writeFileSync(join(this.home, ".aws", "config"), config);
   }
@@ -91,6 +110,23 @@ export class Sandbox {
     return runInTerminal(args, { env: { ...this.env, ...env }, stdin: "null", cwd: options.cwd ?? this.home });
   }
 
+  /**
+   * `assume --profile=PROFILE` in a terminal, as a person meets it: waits for its MFA prompt (for the device
+   * `mfaSerial`), types `code`, and returns what the run printed. The run is ended if anything goes wrong.
+   */
+  async assumeTyping(profile: string, code: string | number, env: Record<string, string> = {}, mfaSerial = MFA_SERIAL): Promise<TerminalResult> {
+    const run = await this.inTerminal([BINARY, "assume", `--profile=${profile}`], env);
+    try {
+      await run.waitForText(`MFA code for ${mfaSerial} (${profile})`);
+      await run.type(String(code));
+      await run.pressEnter();
+      return await run.done();
+    } catch (error) {
+      await run.kill();
+      throw error;
+    }
+  }
+
   remove(): void {
     rmSync(this.home, { recursive: true, force: true });
   }
@@ -101,6 +137,12 @@ export function ensureBinary(): void {
   if (existsSync(BINARY)) return;
   const built = Bun.spawnSync([process.execPath, "run", join(ROOT, "build.ts")], { cwd: ROOT, stdout: "inherit", stderr: "inherit" });
   if (built.exitCode !== 0) throw new Error("bun run build.ts failed");
+}
+
+/** A run that must have succeeded quietly: its credential_process document, checked. */
+export function succeeded(result: { exitCode: number; stdout: string; stderr: string }): ReturnType<typeof credentialDocument> {
+  if (result.stderr !== "" || result.exitCode !== 0) throw new Error(`the run failed (exit ${result.exitCode}): ${result.stderr}`);
+  return credentialDocument(result.stdout);
 }
 
 /** The one credential_process document a run must print, checked field by field. */
