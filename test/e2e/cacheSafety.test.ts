@@ -104,6 +104,22 @@ describe("a tampered cache is a miss and a fresh fetch", () => {
   });
 });
 
+/** What a writer prints, as it comes. */
+function collect(stream: ReadableStream<Uint8Array>): { text: string; done: Promise<string> } {
+  const output = { text: "", done: Promise.resolve("") };
+  output.done = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) output.text += decoder.decode(chunk, { stream: true });
+    return output.text;
+  })();
+  return output;
+}
+
+async function untilFirstWrite(output: { text: string }, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!output.text.includes("wrote ") && Date.now() < deadline) await Bun.sleep(5);
+}
+
 describe("crashes while writing", () => {
   test("200 cache writes killed at random moments: every entry opens or is a miss, no run prints anything broken", async () => {
     sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n\n[profile frank@elsewhere]\nvegas_role_arn = arn:aws:iam::222222222222:role/OtherRole\nvegas_source_profile = default\n`));
@@ -112,15 +128,21 @@ describe("crashes while writing", () => {
     let writes = 0;
     let kills = 0;
     const outcomes = { hits: 0, misses: 0 };
-    // At least 200 writes, and enough kills that they land at every stage of a write.
-    while (writes < 200 || kills < 30) {
+    // At least 200 writes, and enough kills that they land at every stage of a write; bounded in rounds and
+    // time, for a busy machine where a writer may start slower than any fixed delay.
+    const deadline = Date.now() + 50_000;
+    for (let round = 0; writes < 200 || kills < 30; round++) {
+      if (round >= 400 || Date.now() > deadline) throw new Error(`gave up after ${round} rounds: ${writes} writes, ${kills} kills`);
       const writer = Bun.spawn([process.execPath, CACHE_WRITER, sandbox.cacheFolder, identity], { stdout: "pipe", stderr: "ignore" });
-      // Bun starts in ~30 ms, then a write takes a few: most kills land before, during or between writes.
-      await Bun.sleep(25 + Math.random() * 60);
+      const output = collect(writer.stdout);
+      // Every other round kills at once (before or during the first write); the others after a write,
+      // at a random moment inside the following ones, so that every round counts however slow the start.
+      if (round % 2 === 1) await untilFirstWrite(output, 10_000);
+      await Bun.sleep(Math.random() * (round % 2 === 1 ? 20 : 60));
       writer.kill("SIGKILL");
       await writer.exited;
       kills++;
-      writes += (await new Response(writer.stdout).text()).split("\n").filter((line) => line.startsWith("wrote ")).length;
+      writes += (await output.done).split("\n").filter((line) => line.startsWith("wrote ")).length;
       // A run right after the crash: a hit with intact credentials, or a miss (no terminal here), nothing else.
       const run = await sandbox.run([BINARY, "assume", "--profile=frank@concerts"]);
       if (run.exitCode === 0) {
