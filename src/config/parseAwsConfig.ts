@@ -22,13 +22,16 @@ export function parseAwsConfig(text: string, path: string): Map<string, Settings
   const defaults = sections.get("DEFAULT");
   sections.delete("DEFAULT");
   const profiles = new Map<string, Settings>();
+  // botocore parses the nested blocks of every section, profile or not, and refuses the file on a bad one.
+  for (const section of [...sections.values(), ...(defaults === undefined ? [] : [defaults])]) {
+    for (const [key, value] of Object.entries(section.values)) if (value.startsWith("\n")) checkNestedBlock(value, path, section.lines[key] ?? 0);
+  }
   for (const [name, values] of sections) {
     const profile = profileName(name);
     if (profile === undefined) continue;
-    const settings: Record<string, string> = {};
+    const settings: Record<string, string> = Object.create(null);
     for (const [key, value] of Object.entries({ ...defaults?.values, ...values.values })) {
-      if (value.startsWith("\n")) checkNestedBlock(value, path, values.lines[key] ?? 0);
-      else settings[key] = value;
+      if (!value.startsWith("\n")) settings[key] = value;
     }
     // Insertion order decides which of [default] and [profile default] wins, as in botocore's dict.
     profiles.delete(profile);
@@ -83,7 +86,8 @@ function readSections(text: string, path: string): Map<string, Section> {
       const existing = sections.get(name);
       // [DEFAULT] may come back; any other section only once.
       if (existing !== undefined && name !== "DEFAULT") fail(lineNumber, `section [${name}] appears twice`);
-      current = { name, section: existing ?? { parts: {}, lines: {}, values: {} } };
+      // Keys like "constructor" are plain settings: no prototype behind these records.
+      current = { name, section: existing ?? { parts: Object.create(null), lines: Object.create(null), values: Object.create(null) } };
       sections.set(name, current.section);
       option = undefined;
       continue;
@@ -117,7 +121,8 @@ export function shellWords(text: string): string[] | undefined {
   let word: string | undefined;
   for (let index = 0; index < text.length; index++) {
     const char = text[index] ?? "";
-    if (/\s/.test(char)) {
+    // shlex splits on these four only (a pasted no-break space is part of a name).
+    if (char === " " || char === "\t" || char === "\r" || char === "\n") {
       if (word !== undefined) words.push(word);
       word = undefined;
     } else if (char === "\\") {

@@ -26,7 +26,7 @@ export function readConfigFile(path: string): ConfigFile {
   if (content !== undefined && content.bytes === undefined) {
     throw new UserError(`AWS config file ${path} is not a regular file (${content.status.type === "folder" ? "a folder" : "a device, FIFO or socket"}): point AWS_CONFIG_FILE at your config`);
   }
-  const text = content?.bytes === undefined ? undefined : new TextDecoder().decode(content.bytes);
+  const text = content?.bytes === undefined ? undefined : decodeUtf8(content.bytes, path);
   if (text === undefined) {
     throw new UserError(
       `AWS config file ${path} not found: create it with your profiles, or point AWS_CONFIG_FILE at it`,
@@ -37,4 +37,13 @@ export function readConfigFile(path: string): ConfigFile {
 
 export function parseProfiles(text: string, path = "config"): Map<string, Settings> {
   return parseAwsConfig(text, path);
+}
+
+/** UTF-8 as botocore reads the file: a byte order mark is kept (and then refused as botocore does), bad bytes refused. */
+function decodeUtf8(bytes: Uint8Array, path: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new UserError(`AWS config file ${path} is not UTF-8 text: the AWS CLI cannot read it either; save it as UTF-8`);
+  }
 }

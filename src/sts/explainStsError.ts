@@ -27,8 +27,12 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
   if (/MultiFactorAuthentication failed/i.test(message)) {
     return new UserError(`${where}: STS rejected the MFA code for ${profile.source.mfaSerial} (wrong, expired, or already used once): wait for the next code and run the command again`);
   }
+  if (/Cannot call GetSessionToken with session credentials/i.test(message)) {
+    return new UserError(`${where}: ${source} signs with temporary credentials (SSO or a role of its own), which cannot open an MFA session: remove vegas_mfa_session from [${profile.source.name}] (or give that profile long-term keys)`);
+  }
   if (code === "AccessDenied" || code === "AccessDeniedException") {
-    return new UserError(`${where}: ${source} may not assume ${profile.roleArn} (${message}): check the role's trust policy, vegas_role_arn, mfa_serial and external_id`);
+    const session = profile.source.mfaSession === undefined ? "" : "; if every role is denied through the MFA session (a policy on its age), end the session: vegas-credentials cache clean --session";
+    return new UserError(`${where}: ${source} may not assume ${profile.roleArn} (${message}): check the role's trust policy, vegas_role_arn, mfa_serial and external_id${session}`);
   }
   if (code === "ValidationError" && /role chaining/i.test(message)) {
     return new UserError(

@@ -15,8 +15,11 @@ export function proxyFor(url: string, env: Env): string {
   return proxy.startsWith("//") ? `http:${proxy}` : `http://${proxy}`;
 }
 
+/** The lower-case name wins when it is set at all: `https_proxy=` (empty) turns HTTPS_PROXY off, as in urllib. */
 function variable(env: Env, lowerName: string): string | undefined {
-  return env[lowerName] || env[lowerName.toUpperCase()] || undefined;
+  const lower = env[lowerName];
+  if (lower !== undefined) return lower || undefined;
+  return env[lowerName.toUpperCase()] || undefined;
 }
 
 function bypasses(hostOnly: string, hostWithPort: string, noProxy: string | undefined): boolean {

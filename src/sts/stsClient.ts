@@ -18,13 +18,30 @@ export interface StsClient {
 
 /**
  * An STS call that gets no answer ends well inside the minute the Go SDK (Terraform) gives a credential
- * process, lock waiters included: each attempt (connecting too) has this long, and a call with its retry this.
+ * process, lock waiters included: CALL_DEADLINE_MS in all. A call that carries a single-use MFA code is tried
+ * once (a retry after a timeout would send a code STS may have taken already); one signed by an MFA session
+ * gets an attempt and a retry of ATTEMPT_TIMEOUT_MS each.
  */
 export const ATTEMPT_TIMEOUT_MS = 8_000;
 export const CALL_DEADLINE_MS = 18_000;
 
 const PROXY_VARIABLES = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"];
 let proxyVariables: Record<string, string | undefined> | undefined;
+
+/**
+ * Bun's fetch would also pick a proxy from the environment, by rules of its own: while a request is made,
+ * proxyFor (botocore's rules) decides alone. The variables are back at once for anything run afterwards (a
+ * source profile's credential_process).
+ */
+function withoutProxyVariables<T>(request: () => T): T {
+  const saved = PROXY_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const name of PROXY_VARIABLES) delete process.env[name];
+  try {
+    return request();
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
 
 /** The proxy variables as the process got them (a second client, after the MFA session's, still sees them). */
 function proxySettings(): Record<string, string | undefined> {
@@ -68,17 +85,18 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
     // Resolved here, so the endpoint messages name is the endpoint used (the SDK honours a profile's endpoint_url
     // only when the profile arrives through AWS_PROFILE).
     endpoint: profile.sts.endpointUrl,
-    // One retry, for throttling and transient faults (the SDK's standard policy). A throttled call never spent the
-    // single-use MFA code; a retry after a 5xx that did spend it fails as a reused code, which the user sees as such.
-    maxAttempts: 2,
+    // Calls signed by the source profile carry an MFA code (AssumeRole, GetSessionToken): one attempt.
+    maxAttempts: signWith === undefined ? 1 : 2,
     // Bun's fetch: a deadline per attempt that covers connecting too, and the proxy botocore would use.
     requestHandler: new FetchHttpHandler({
-      requestTimeout: ATTEMPT_TIMEOUT_MS,
+      requestTimeout: signWith === undefined ? CALL_DEADLINE_MS - 1_000 : ATTEMPT_TIMEOUT_MS,
       // Options Bun's fetch takes only beside the Request (a Request drops them).
       customFetch: (request: Request) => {
         const proxy = proxyFor(request.url, proxyEnv);
         // STS never redirects: a signed request (with a single-use MFA code) is not sent on to another host.
-        return fetch(request, { redirect: "manual", ...(proxy === "" ? {} : { proxy }), ...(trusted === undefined ? {} : { tls: { ca: trusted } }) } as RequestInit);
+        return withoutProxyVariables(() =>
+          fetch(request, { redirect: "manual", ...(proxy === "" ? {} : { proxy }), ...(trusted === undefined ? {} : { tls: { ca: trusted } }) } as RequestInit),
+        );
       },
     } as ConstructorParameters<typeof FetchHttpHandler>[0]),
     logger: sdkLogger(reporter),
@@ -90,9 +108,6 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
     client.destroy();
     throw error;
   }
-  // Bun's fetch would also pick a proxy from these by rules of its own; proxyFor (botocore's rules) decides
-  // alone. Removed only now: a source profile's credential_process, run above, saw them.
-  for (const name of PROXY_VARIABLES) delete process.env[name];
   const where = `in ${profile.sts.region} at ${profile.sts.endpointUrl}`;
   const signer = signWith === undefined ? `source profile "${profile.source.name}"` : "the MFA session";
   return {

@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseAwsConfig } from "../../src/config/parseAwsConfig.ts";
+import { readConfigFile } from "../../src/config/readConfigFile.ts";
 import { isUserError } from "../../src/userError.ts";
 
 const READER = join(import.meta.dir, "../support/botocoreProfiles.py");
@@ -40,12 +40,17 @@ function readWithBotocore(texts: readonly string[]): Reading[] {
   }
 }
 
+/** Through readConfigFile, as the binary reads a file (its bytes decoded as botocore decodes them). */
 function readWithUs(text: string): Reading {
+  const folder = mkdtempSync(join(tmpdir(), "vegas-ours-"));
   try {
-    return { profiles: Object.fromEntries([...parseAwsConfig(text, "config")].map(([name, settings]) => [name, { ...settings }])) };
+    writeFileSync(join(folder, "config"), text);
+    return { profiles: Object.fromEntries([...readConfigFile(join(folder, "config")).profiles].map(([name, settings]) => [name, { ...settings }])) };
   } catch (error) {
     if (isUserError(error)) return { error: "refused" };
     throw error;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -73,6 +78,10 @@ const CORPUS: Record<string, string> = {
   "later [profile default] replaces [default]": "[default]\nregion = a\n[profile default]\nregion = b\n",
   "empty values and values of spaces": "[profile a]\nregion =\nexternal_id =    \nrole_session_name = x\n",
   "tabs and odd spacing": "\t[profile a]\t\n\tregion\t=\teu-west-1\t\n",
+  "keys named like JavaScript's object internals": "[profile a]\nconstructor = x\n__proto__ = y\ntoString = z\nregion = eu-west-1\n",
+  "a no-break space inside a profile name is part of it": "[profile my\u00a0name]\nregion = x\n",
+  "a byte order mark before the first section": "\ufeff[default]\nregion = x\n",
+  "a bad line in the nested block of a section that is not a profile": "[services s]\nsts =\n  bad line\n[profile a]\nregion = x\n",
   "escapes and quotes in shell words": "[profile a\\ b]\nregion = x\n[profile \"c\\\"d\"]\nregion = y\n[profile \"unclosed]\nregion = z\n",
 };
 

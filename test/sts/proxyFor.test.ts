@@ -19,6 +19,7 @@ describe("proxyFor, as botocore picks a proxy from the environment", () => {
     ["host with port", "http://127.0.0.1:5000/", { HTTP_PROXY: "http://p:1", NO_PROXY: "127.0.0.1:5000" }, ""],
     ["host without its port", "http://127.0.0.1:5000/", { HTTP_PROXY: "http://p:1", NO_PROXY: "127.0.0.1" }, ""],
     ["case of the host", "https://STS.AmazonAWS.com/", { HTTPS_PROXY: "http://p:1", NO_PROXY: "amazonaws.COM" }, ""],
+    ["an empty lower-case variable turns the upper-case one off", "https://sts.amazonaws.com/", { https_proxy: "", HTTPS_PROXY: "http://p:1" }, ""],
     ["localhost is not bypassed unless listed", "http://localhost:5000/", { HTTP_PROXY: "http://p:1" }, "http://p:1"],
   ])("%s", (_name, url, env, expected) => {
     expect(proxyFor(url, env as Record<string, string>)).toBe(expected);
