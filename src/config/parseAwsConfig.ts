@@ -48,11 +48,38 @@ interface Section {
   readonly values: Record<string, string>;
 }
 
-// Python's whitespace (str.strip, re's \s), which is not quite JavaScript's: no BOM, but the C0 separators and NEL.
-const PY_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
-const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "gu");
-const PY_NON_SPACE = new RegExp(`[^${PY_SPACE}]`, "u");
-const SETTING = new RegExp(`^(.*?)[${PY_SPACE}]*([=:])[${PY_SPACE}]*(.*)$`, "su");
+/**
+ * Python's whitespace (str.strip, re's \s), which is not quite JavaScript's: no BOM, but the C0 separators and
+ * NEL. Tested by code, not a regular expression: this runs on every cache hit, and compiling Unicode classes
+ * cost more than the whole parse.
+ */
+function isPySpace(code: number): boolean {
+  return (
+    code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x1f) || code === 0x85 || code === 0xa0 ||
+    (code >= 0x1680 && (code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000))
+  );
+}
+
+function pyStripEnd(text: string): string {
+  let end = text.length;
+  while (end > 0 && isPySpace(text.charCodeAt(end - 1))) end--;
+  return text.slice(0, end);
+}
+
+function pyStrip(text: string): string {
+  let start = 0;
+  while (start < text.length && isPySpace(text.charCodeAt(start))) start++;
+  return pyStripEnd(text.slice(start));
+}
+
+/** `key = value` or `key: value` at the first = or :, as RawConfigParser's OPTCRE splits it. */
+function splitSetting(line: string): { key: string; value: string } | undefined {
+  const equals = line.indexOf("=");
+  const colon = line.indexOf(":");
+  const at = equals < 0 ? colon : colon < 0 ? equals : Math.min(equals, colon);
+  if (at < 0) return undefined;
+  return { key: pyStrip(line.slice(0, at)), value: pyStrip(line.slice(at + 1)) };
+}
 
 function readSections(text: string, path: string): Map<string, Section> {
   const sections = new Map<string, Section>();
@@ -66,7 +93,7 @@ function readSections(text: string, path: string): Map<string, Section> {
   if (lines.at(-1) === "") lines.pop();
   for (const [index, raw] of lines.entries()) {
     const lineNumber = index + 1;
-    const stripped = raw.replace(PY_STRIP, "");
+    const stripped = pyStrip(raw);
     const comment = stripped.startsWith("#") || stripped.startsWith(";");
     const value = comment ? "" : stripped;
     if (value === "") {
@@ -74,7 +101,8 @@ function readSections(text: string, path: string): Map<string, Section> {
       if (!comment && current !== undefined && option !== undefined) current.section.parts[option]?.push("");
       continue;
     }
-    const lineIndent = raw.search(PY_NON_SPACE);
+    let lineIndent = 0;
+    while (isPySpace(raw.charCodeAt(lineIndent))) lineIndent++;
     if (current !== undefined && option !== undefined && lineIndent > indent) {
       current.section.parts[option]?.push(value);
       continue;
@@ -93,16 +121,16 @@ function readSections(text: string, path: string): Map<string, Section> {
       continue;
     }
     if (current === undefined) fail(lineNumber, "a setting before any [section] header");
-    const setting = SETTING.exec(value);
-    const key = setting?.[1]?.replace(PY_STRIP, "").toLowerCase();
-    if (setting === null || !key) fail(lineNumber, `"${cutForMessage(value)}" is not a key = value line`);
+    const setting = splitSetting(value);
+    const key = setting?.key.toLowerCase();
+    if (setting === undefined || !key) fail(lineNumber, `"${cutForMessage(value)}" is not a key = value line`);
     if (current.section.parts[key] !== undefined) fail(lineNumber, `${key} is set twice in [${current.name}]`);
     option = key;
     current.section.lines[key] = lineNumber;
-    current.section.parts[key] = [(setting[3] ?? "").replace(PY_STRIP, "")];
+    current.section.parts[key] = [setting.value];
   }
   for (const section of sections.values()) {
-    for (const [key, parts] of Object.entries(section.parts)) section.values[key] = parts.join("\n").replace(new RegExp(`[${PY_SPACE}]+$`, "u"), "");
+    for (const [key, parts] of Object.entries(section.parts)) section.values[key] = pyStripEnd(parts.join("\n"));
   }
   return sections;
 }
