@@ -24,7 +24,7 @@ export interface ProfileDescription {
 }
 
 const ROLE_KEYS = ["vegas_role_arn", "vegas_source_profile", "duration_seconds", "role_session_name", "external_id", "region", "endpoint_url", "sts_regional_endpoints", "credential_process"];
-const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubikey_label", "vegas_mfa_timeout", "vegas_mfa_session", "vegas_mfa_session_duration"];
+const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubikey_label", "vegas_mfa_timeout", "vegas_mfa_session", "vegas_mfa_session_duration", "vegas_mfa_process"];
 const KNOWN_VEGAS_KEYS = [...ROLE_KEYS, ...SOURCE_KEYS].filter((key) => key.startsWith("vegas_"));
 
 /** `config show-profile`: every setting after defaults and fallbacks, validated, its problems listed. */
@@ -72,6 +72,7 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   fromSource("vegas_yubikey_label", [source?.mfa_serial ?? "", "default (mfa_serial)"]);
   if (env.VEGAS_CREDENTIALS_MFA_TIMEOUT) rows.push({ key: "vegas_mfa_timeout", value: env.VEGAS_CREDENTIALS_MFA_TIMEOUT, from: "environment VEGAS_CREDENTIALS_MFA_TIMEOUT" });
   else fromSource("vegas_mfa_timeout", [String(DEFAULT_MFA_TIMEOUT_SECONDS), "default"]);
+  fromSource("vegas_mfa_process");
   fromSource("vegas_mfa_session", ["false", "default"]);
   if (profile?.source.mfaSession !== undefined) fromSource("vegas_mfa_session_duration", [String(DEFAULT_MFA_SESSION_SECONDS), "default"]);
 

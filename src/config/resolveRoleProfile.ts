@@ -1,5 +1,6 @@
 import { UserError } from "../userError.ts";
 import { closeNames } from "./closeNames.ts";
+import { shellWords } from "./parseAwsConfig.ts";
 import type { ConfigFile, Settings } from "./readConfigFile.ts";
 import type { RoleProfile, SourceProfile, StsTarget } from "./roleProfile.ts";
 import {
@@ -84,8 +85,18 @@ function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere:
     yubikeyLabel: where.optional(settings, "vegas_yubikey_label", () => undefined) ?? mfaSerial,
     mfaTimeoutSeconds: mfaTimeoutSeconds(settings, where, env),
     mfaSession: mfaSession(settings, where),
+    mfaProcess: mfaProcess(settings, where),
     credentialsFrom: credentialsFrom(settings),
   };
+}
+
+function mfaProcess(settings: Settings, where: Where): string[] | undefined {
+  const value = where.optional(settings, "vegas_mfa_process", (text) => {
+    const words = shellWords(text);
+    if (words === undefined) return "has an unclosed quote or a trailing backslash: write it as you would in a shell (no pipes: it is not run by one)";
+    return words.length === 0 ? "is empty: name the program that prints the code" : undefined;
+  });
+  return value === undefined ? undefined : shellWords(value);
 }
 
 function credentialsFrom(settings: Settings): SourceProfile["credentialsFrom"] {

@@ -21,6 +21,8 @@ export interface SourceProfile {
   readonly mfaTimeoutSeconds: number;
   /** `vegas_mfa_session = true`: one MFA code opens a GetSessionToken session that roles are assumed from. */
   readonly mfaSession: { readonly durationSeconds: number } | undefined;
+  /** `vegas_mfa_process`: a program that prints the code (split like a shell word list, run without a shell). */
+  readonly mfaProcess: readonly string[] | undefined;
   /** Where the AWS SDK gets its credentials from, by what the profile says: for the advice when it finds none. */
   readonly credentialsFrom: "keys" | "sso" | "role" | "process" | "credential_source";
 }

@@ -30,6 +30,8 @@ export async function fetchRoleCredentials(profile: RoleProfile, preferences: Mf
       timeoutSeconds: profile.source.mfaTimeoutSeconds,
       yubikey: { serial: profile.source.yubikeySerial, label: profile.source.yubikeyLabel },
       store,
+      mfaProcess: profile.source.mfaProcess,
+      verbose: (message) => reporter.verbose(message),
     });
     try {
       return await readMfaCode({ profile: profile.name, mfaSerial: profile.source.mfaSerial }, sources.offers, reporter, profile.source.mfaTimeoutSeconds * 1000);

@@ -3,6 +3,7 @@ import { askInDialog, type Dialog, DIALOG_TITLE } from "./dialog.ts";
 import { dialogSource } from "./dialogSource.ts";
 import { findDialog } from "./findDialog.ts";
 import type { MfaSourceOffer } from "./mfaCodeSource.ts";
+import { processSource } from "./processSource.ts";
 import { Terminal } from "./terminal.ts";
 import { terminalSource } from "./terminalSource.ts";
 import { findYkman } from "./ykman.ts";
@@ -16,6 +17,9 @@ export interface MfaSourceSettings {
   readonly timeoutSeconds: number;
   readonly yubikey: { readonly serial: string | undefined; readonly label: string };
   readonly store: CacheStore | undefined;
+  /** `vegas_mfa_process`, split into its words; its stderr goes to `verbose`. */
+  readonly mfaProcess: readonly string[] | undefined;
+  readonly verbose: (message: string) => void;
 }
 
 /** The sources of one race, in the order they are named to the user, and how to give back what they opened. */
@@ -24,7 +28,7 @@ export interface MfaSources {
   close(): void;
 }
 
-/** Terminal, dialog and YubiKey, each offered only where it can work; they share the terminal and the dialog. */
+/** Terminal, dialog, YubiKey and a program (vegas_mfa_process), each offered only where it can work; they share the terminal and the dialog. */
 export function mfaSources(settings: MfaSourceSettings): MfaSources {
   const terminal = Terminal.open();
   const dialog = findDialog(settings.env, settings.gui);
@@ -38,6 +42,7 @@ export function mfaSources(settings: MfaSourceSettings): MfaSources {
         ykman === undefined
           ? { unavailable: "no YubiKey (ykman not found)" }
           : yubikeySource({ ykman, ...settings.yubikey }, new YubikeyPasswords(settings.store), askPassword),
+      () => (settings.mfaProcess === undefined ? { unavailable: "no vegas_mfa_process" } : processSource(settings.mfaProcess, settings.verbose)),
     ],
     close: () => {
       if (terminal instanceof Terminal) terminal.close();
