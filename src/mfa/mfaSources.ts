@@ -42,7 +42,7 @@ export function mfaSources(settings: MfaSourceSettings): MfaSources {
         ykman === undefined
           ? { unavailable: "no YubiKey (ykman not found)" }
           : yubikeySource({ ykman, ...settings.yubikey }, new YubikeyPasswords(settings.store), askPassword),
-      () => (settings.mfaProcess === undefined ? { unavailable: "no vegas_mfa_process" } : processSource(settings.mfaProcess, settings.verbose)),
+      () => (settings.mfaProcess === undefined ? { unavailable: "no program (vegas_mfa_process)" } : processSource(settings.mfaProcess, settings.verbose)),
     ],
     close: () => {
       if (terminal instanceof Terminal) terminal.close();

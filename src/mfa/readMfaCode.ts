@@ -69,9 +69,8 @@ function invitations(sources: readonly MfaCodeSource[]): string {
 }
 
 function howToFix(unavailable: readonly string[]): string {
-  return unavailable.length > 1
-    ? "Run the command from a terminal, or in a desktop session where a dialog can open"
-    : "Run the command from a terminal";
+  const program = unavailable.some((reason) => reason.includes("vegas_mfa_process")) ? ", or set vegas_mfa_process to a program that prints the code" : "";
+  return unavailable.length > 1 ? `Run the command from a terminal, or in a desktop session where a dialog can open${program}` : "Run the command from a terminal";
 }
 
 /** The first valid code any source gives, or undefined when every source has given up. */

@@ -176,7 +176,7 @@ describe("the prompt", () => {
     const result = await sandbox.run(ASSUME);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(/^vegas-credentials: profile "frank@concerts" needs an MFA code for arn:aws:iam::111111111111:mfa\/FrankSinatra, but there is no way to ask for one here: no terminal \(\/dev\/tty: \w+\); no dialog \(neither DISPLAY nor WAYLAND_DISPLAY is set\); no YubiKey \(ykman not found\)\. Run the command from a terminal, or in a desktop session where a dialog can open\n$/);
+    expect(result.stderr).toMatch(/^vegas-credentials: profile "frank@concerts" needs an MFA code for arn:aws:iam::111111111111:mfa\/FrankSinatra, but there is no way to ask for one here: no terminal \(\/dev\/tty: \w+\); no dialog \(neither DISPLAY nor WAYLAND_DISPLAY is set\); no YubiKey \(ykman not found\); no program \(vegas_mfa_process\)\. Run the command from a terminal, or in a desktop session where a dialog can open, or set vegas_mfa_process to a program that prints the code\n$/);
   });
 });
 

@@ -103,13 +103,15 @@ class TmuxRun implements TerminalRun {
     const key = String(pattern);
     const already = this.seen.get(key) ?? 0;
     for (;;) {
+      // Whether it had exited is read before the screen: what it wrote before exiting is then on that screen.
+      const exited = (await this.exitStatus()) !== undefined;
       const text = await this.screen();
       const count = occurrences(text, pattern);
       if (count > already) {
         this.seen.set(key, count);
         return text;
       }
-      if ((await this.exitStatus()) !== undefined) return this.failWithScreen(`the command exited before ${String(pattern)} appeared`);
+      if (exited) return this.failWithScreen(`the command exited before ${String(pattern)} appeared`);
       if (Date.now() > deadline) return this.failWithScreen(`${String(pattern)} did not appear within ${timeoutMs} ms`);
       await Bun.sleep(POLL_MS);
     }

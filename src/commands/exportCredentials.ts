@@ -1,0 +1,57 @@
+import type { TemporaryCredentials } from "../sts/temporaryCredentials.ts";
+import { UserError } from "../userError.ts";
+
+export const EXPORT_FORMATS = ["sh", "fish", "powershell", "env", "json"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Variables an SDK would prefer to the keys: an exported set of keys unsets them. */
+const PROFILE_VARIABLES = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+
+/** The variables every AWS SDK reads, for `export` and `exec`; the region only where it is known. */
+export function credentialVariables(credentials: TemporaryCredentials, region: string | undefined): [string, string][] {
+  const variables: [string, string][] = [
+    ["AWS_ACCESS_KEY_ID", credentials.accessKeyId],
+    ["AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey],
+    ["AWS_SESSION_TOKEN", credentials.sessionToken],
+    ["AWS_CREDENTIAL_EXPIRATION", credentials.expiration.toISOString().replace(/\.\d{3}Z$/, "Z")],
+  ];
+  if (region !== undefined) variables.push(["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]);
+  return variables;
+}
+
+/**
+ * The variables as `format` reads them, each value quoted so that the shell takes it literally:
+ * `eval "$(vegas-credentials export -p NAME)"` (sh), `... | source` (fish), `... | Invoke-Expression`
+ * (PowerShell), `--env-file` (env), or the credential_process document (json).
+ */
+export function formatExport(format: ExportFormat, variables: readonly [string, string][], document: string): string {
+  switch (format) {
+    case "sh":
+      return [...variables.map(([name, value]) => `export ${name}=${shQuote(value)}`), `unset ${PROFILE_VARIABLES.join(" ")}`].join("\n");
+    case "fish":
+      return [...variables.map(([name, value]) => `set -gx ${name} ${fishQuote(value)}`), ...PROFILE_VARIABLES.map((name) => `set -e ${name}`)].join("\n");
+    case "powershell":
+      return [...variables.map(([name, value]) => `$Env:${name} = ${powershellQuote(value)}`), ...PROFILE_VARIABLES.map((name) => `Remove-Item Env:${name} -ErrorAction SilentlyContinue`)].join("\n");
+    case "env":
+      // docker --env-file and dotenv take the rest of the line as it is: no quoting, so no line breaks.
+      for (const [name, value] of variables) if (/[\r\n]/.test(value)) throw new UserError(`${name} holds a line break, which the env format cannot carry: use --format json`);
+      return variables.map(([name, value]) => `${name}=${value}`).join("\n");
+    case "json":
+      return document;
+  }
+}
+
+/** POSIX sh: single quotes, and a quote as '\'' (close, escaped quote, open). */
+export function shQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** fish: single quotes, in which only \\ and \' are escapes. */
+export function fishQuote(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+/** PowerShell: single quotes (no expansion), a quote doubled; the typographic single quotes count as quotes there too. */
+export function powershellQuote(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, "$&$&")}'`;
+}
