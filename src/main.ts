@@ -1,5 +1,5 @@
 import { buildInfo } from "./buildInfo.ts";
-import type { AssumeArgs } from "./cli/commandLine.ts";
+import type { AssumeArgs, ExportArgs } from "./cli/commandLine.ts";
 import { outputStyle, wantsVerbose } from "./output/outputStyle.ts";
 import { parseFastArgv } from "./cli/parseFastArgv.ts";
 import { type PersonReporter, personReporter } from "./output/reporter.ts";
@@ -27,7 +27,11 @@ async function main(argv: readonly string[]): Promise<number> {
     else {
       const { runYargsProgram } = await loadYargsProgram();
       const printsToTerminal = (require("node:tty") as typeof import("node:tty")).isatty(1);
-      await runYargsProgram(argv, { assume: runAssume }, { env, reporter, print: (text) => console.log(text), printsToTerminal, version: buildInfo.version });
+      const runExport = async (args: ExportArgs) => {
+        const { exportCredentials } = await import("./commands/exportCredentials.ts");
+        await handOver(await exportCredentials(args, env, reporter, loadFetchRoleCredentials));
+      };
+      await runYargsProgram(argv, { assume: runAssume, export: runExport }, { env, reporter, print: (text) => console.log(text), printsToTerminal, version: buildInfo.version });
     }
   } catch (failure) {
     exitCode = reportFailure(failure, verbose);

@@ -2,9 +2,9 @@
  * The one definition of the command line. yargs builds the full CLI (help, validation, every command)
  * from it; parseFastArgv reads the same definition to run a plain `assume` without loading yargs (~23 ms).
  */
-import type { AssumeArgs, CommandArgs, GlobalFlags } from "../commands/commandArgs.ts";
+import type { AssumeArgs, CommandArgs, ExportArgs, GlobalFlags } from "../commands/commandArgs.ts";
 
-export type { AssumeArgs, CommandArgs, GlobalFlags };
+export type { AssumeArgs, CommandArgs, ExportArgs, GlobalFlags };
 
 export interface OptionSpec {
   readonly type: "string" | "boolean";
@@ -122,4 +122,19 @@ export const VERSION_COMMAND: CommandSpec = {
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [ASSUME, CACHE, CONFIG, VERSION_COMMAND];
+export const EXPORT_COMMAND: CommandSpec = {
+  name: "export",
+  description: "Print the role's credentials as variables for a shell (sh, fish, powershell), an env file, or JSON",
+  options: {
+    profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    format: { type: "string", description: "sh (default), fish, powershell, env (KEY=value for --env-file) or json" },
+  },
+  examples: [
+    ['eval "$($0 export -p frank@concerts)"', "Put the credentials in this shell (sh, bash, zsh)"],
+    ["$0 export -p frank@concerts --format fish | source", "The same in fish"],
+    ["$0 export -p frank@concerts --format powershell | Invoke-Expression", "The same in PowerShell"],
+    ["docker run --env-file <($0 export -p frank@concerts --format env) amazon/aws-cli sts get-caller-identity", "For a container"],
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [ASSUME, EXPORT_COMMAND, CACHE, CONFIG, VERSION_COMMAND];

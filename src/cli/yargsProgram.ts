@@ -5,6 +5,7 @@ import { UserError } from "../userError.ts";
 import {
   type AssumeArgs,
   type CommandArgs,
+  type ExportArgs,
   COMMANDS,
   type CommandSpec,
   GLOBAL_OPTIONS,
@@ -16,6 +17,7 @@ import {
 
 export interface CommandHandlers {
   assume(args: AssumeArgs): Promise<void>;
+  export(args: ExportArgs): Promise<void>;
   /** Every other command; the default runs it (see commands/runCommand.ts). */
   other?(args: CommandArgs): Promise<void>;
 }
@@ -47,7 +49,7 @@ export async function runYargsProgram(argv: readonly string[], handlers: Command
       }
       throw error;
     });
-  for (const spec of COMMANDS) program = program.command(commandModule(spec, [], handlers.assume, other));
+  for (const spec of COMMANDS) program = program.command(commandModule(spec, [], handlers, other));
   await program.parseAsync();
 }
 
@@ -63,7 +65,7 @@ function globalFlags(argv: readonly string[]): GlobalFlags {
 function commandModule(
   spec: CommandSpec,
   parents: readonly string[],
-  assume: CommandHandlers["assume"],
+  handlers: Pick<CommandHandlers, "assume" | "export">,
   other: NonNullable<CommandHandlers["other"]>,
 ) {
   const path = [...parents, spec.name];
@@ -73,7 +75,7 @@ function commandModule(
     builder: (command: Argv) => {
       let built = command.options(toYargsOptions(spec.options));
       for (const [example, description] of spec.examples) built = built.example(example, description);
-      for (const sub of spec.subcommands ?? []) built = built.command(commandModule(sub, path, assume, other));
+      for (const sub of spec.subcommands ?? []) built = built.command(commandModule(sub, path, handlers, other));
       if (spec.subcommands !== undefined && !spec.subcommands.some((sub) => sub.aliases?.includes("$0"))) {
         built = built.demandCommand(1, `name a ${spec.name} command: ${spec.subcommands.map((sub) => sub.name).join(" or ")}`);
       }
@@ -86,7 +88,8 @@ function commandModule(
         emoji: parsed.emoji !== false,
         gui: parsed.gui !== false,
       };
-      if (path.join(" ") === "assume") return assume({ ...flags, profile: String(parsed.profile) });
+      if (path.join(" ") === "assume") return handlers.assume({ ...flags, profile: String(parsed.profile) });
+      if (path.join(" ") === "export") return handlers.export({ ...flags, profile: String(parsed.profile), format: typeof parsed.format === "string" ? parsed.format : "sh" });
       const options: Record<string, unknown> = {};
       for (const name of Object.keys(spec.options)) options[name] = parsed[name];
       return other({ ...flags, command: path.join(" "), options });

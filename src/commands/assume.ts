@@ -23,6 +23,11 @@ export type LoadFetchRoleCredentials = () => Promise<typeof import("../credentia
  * it imports statically runs on every cache hit, so the miss path is loaded (see lazyModules.ts) only when needed.
  */
 export async function assume(args: AssumeArgs, env: Env, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): Promise<string> {
+  return credentialProcessJson((await assumeRole(args, env, reporter, loadFetch)).credentials);
+}
+
+/** The role's credentials as `assume` gets them (cache, lock, MFA), with the profile they are for. */
+export async function assumeRole(args: AssumeArgs, env: Env, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): Promise<{ credentials: TemporaryCredentials; profile: RoleProfile }> {
   const home = homeFolder(env);
   const configFile = configFilePath(env, home);
   const folder = cacheFolderPath(env, home);
@@ -43,7 +48,7 @@ export async function assume(args: AssumeArgs, env: Env, reporter: Reporter, loa
     (store) => fetchWithMfa(profile, args, reporter, env, store, loadFetch),
     reporter,
   );
-  return credentialProcessJson(await provider());
+  return { credentials: await provider(), profile };
 }
 
 async function fetchWithMfa(profile: RoleProfile, args: AssumeArgs, reporter: Reporter, env: Env, store: CacheStore, loadFetch: LoadFetchRoleCredentials): Promise<TemporaryCredentials> {

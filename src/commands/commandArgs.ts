@@ -15,3 +15,7 @@ export interface CommandArgs extends GlobalFlags {
   readonly command: string;
   readonly options: Readonly<Record<string, unknown>>;
 }
+
+export interface ExportArgs extends AssumeArgs {
+  readonly format: string;
+}

@@ -1,8 +1,25 @@
+import type { Env } from "../environment.ts";
+import type { Reporter } from "../output/reporter.ts";
 import type { TemporaryCredentials } from "../sts/temporaryCredentials.ts";
 import { UserError } from "../userError.ts";
+import { assumeRole, credentialProcessJson, type LoadFetchRoleCredentials } from "./assume.ts";
+import type { ExportArgs } from "./commandArgs.ts";
 
 export const EXPORT_FORMATS = ["sh", "fish", "powershell", "env", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * `export`: the role's credentials, got exactly as `assume` gets them, as `args.format` reads them. Only ever
+ * for stdout (the caller hands it over), never the log.
+ */
+export async function exportCredentials(args: ExportArgs, env: Env, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): Promise<string> {
+  const format = args.format as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) throw new UserError(`--format ${args.format} is not one of ${EXPORT_FORMATS.join(", ")}`, 2);
+  const { credentials, profile } = await assumeRole(args, env, reporter, loadFetch);
+  // The region is known when one is configured, or when the role's partition has no global endpoint.
+  const region = profile.sts.useGlobalEndpoint ? undefined : profile.sts.region;
+  return formatExport(format, credentialVariables(credentials, region), credentialProcessJson(credentials));
+}
 
 /** Variables an SDK would prefer to the keys: an exported set of keys unsets them. */
 const PROFILE_VARIABLES = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];

@@ -13,6 +13,7 @@ async function viaYargs(argv: string[]): Promise<AssumeArgs | undefined> {
       assume: async (args) => {
         parsed = args;
       },
+      export: async () => {},
       other: async () => {},
     },
     context,
