@@ -1,5 +1,6 @@
 import { buildInfo } from "./buildInfo.ts";
 import type { AssumeArgs, ExportArgs } from "./cli/commandLine.ts";
+import type { ExecArgs } from "./commands/execCommand.ts";
 import { outputStyle, wantsVerbose } from "./output/outputStyle.ts";
 import { parseFastArgv } from "./cli/parseFastArgv.ts";
 import { type PersonReporter, personReporter } from "./output/reporter.ts";
@@ -23,7 +24,12 @@ async function main(argv: readonly string[]): Promise<number> {
   let error: string | undefined;
   try {
     const fast = parseFastArgv(argv);
+    const exec = fast === undefined ? splitExecArgv(argv) : undefined;
     if (fast !== undefined) await runAssume(fast);
+    else if (exec !== undefined) {
+      const { execCommand } = await import("./commands/execCommand.ts");
+      exitCode = await execCommand(exec, env, reporter, loadFetchRoleCredentials);
+    }
     else {
       const { runYargsProgram } = await loadYargsProgram();
       const printsToTerminal = (require("node:tty") as typeof import("node:tty")).isatty(1);
@@ -40,6 +46,29 @@ async function main(argv: readonly string[]): Promise<number> {
   // The log is a record, not the job: nothing in it may turn a clean result or failure into a crash.
   await logRun(argv, env, reporter, exitCode, error).catch(() => {});
   return exitCode;
+}
+
+/**
+ * `exec [options] [--] COMMAND [ARGS…]`: the options are read like assume's (the same fast parser), the rest is
+ * the child's argv untouched. undefined for anything else (help, a bad option), which goes to yargs.
+ */
+function splitExecArgv(argv: readonly string[]): ExecArgs | undefined {
+  if (argv[0] !== "exec" || argv.includes("--help") || argv.includes("-h")) return undefined;
+  const separator = argv.indexOf("--");
+  let end = separator >= 0 ? separator : argv.length;
+  if (separator < 0) {
+    // Without --, the command starts at the first word that is neither an option nor an option's value.
+    for (let index = 1; index < argv.length; index++) {
+      const arg = argv[index] ?? "";
+      if (arg === "--profile" || arg === "-p") index++;
+      else if (!arg.startsWith("-")) {
+        end = index;
+        break;
+      }
+    }
+  }
+  const options = parseFastArgv(["assume", ...argv.slice(1, end)]);
+  return options === undefined ? undefined : { ...options, command: argv.slice(separator >= 0 ? end + 1 : end) };
 }
 
 /** One line per run in the state folder's log; shell completion (a run per TAB) is not worth a line. */

@@ -137,4 +137,16 @@ export const EXPORT_COMMAND: CommandSpec = {
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [ASSUME, EXPORT_COMMAND, CACHE, CONFIG, VERSION_COMMAND];
+export const EXEC_COMMAND: CommandSpec = {
+  name: "exec",
+  description: "Run a command with the role's credentials in its environment (no command: your $SHELL)",
+  options: {
+    profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+  },
+  examples: [
+    ["$0 exec -p frank@concerts -- terraform plan", "terraform with the role's keys in its environment, AWS_PROFILE removed"],
+    ["$0 exec -p frank@concerts", "A shell with the role's credentials; exit it to drop them"],
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [ASSUME, EXEC_COMMAND, EXPORT_COMMAND, CACHE, CONFIG, VERSION_COMMAND];

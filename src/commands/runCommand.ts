@@ -88,6 +88,9 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       if (description.problems.length > 0) throw new UserError(`profile "${description.name}" has ${description.problems.length} ${description.problems.length === 1 ? "problem" : "problems"} (listed above)`);
       return;
     }
+    case "exec":
+      // main runs a well-formed exec itself; what reaches here is a command line it could not read.
+      throw new UserError(`exec needs --profile NAME, then the command after --: ${"vegas-credentials"} exec -p NAME -- COMMAND [ARGS…]`, 2);
     default:
       throw new Error(`no such command: ${args.command}`);
   }

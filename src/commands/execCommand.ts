@@ -1,0 +1,66 @@
+import type { Env } from "../environment.ts";
+import type { Reporter } from "../output/reporter.ts";
+import { UserError } from "../userError.ts";
+import { assumeRole, type LoadFetchRoleCredentials } from "./assume.ts";
+import type { AssumeArgs } from "./commandArgs.ts";
+import { credentialVariables } from "./exportCredentials.ts";
+
+/** Set in the child's environment: the profile whose credentials it holds (a nested exec checks it). */
+export const PROFILE_MARKER = "VEGAS_CREDENTIALS_PROFILE";
+
+/** Signals sent to this process that go on to the child. Ctrl-C and Ctrl-\\ reach it from the terminal itself. */
+const FORWARDED = ["SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"] as const;
+const FROM_THE_TERMINAL = ["SIGINT", "SIGQUIT"] as const;
+
+export interface ExecArgs extends AssumeArgs {
+  /** The program and its arguments; empty: the user's shell. */
+  readonly command: readonly string[];
+}
+
+/**
+ * `exec`: runs a program with the role's credentials (got exactly as `assume` gets them) in its environment,
+ * AWS_PROFILE and AWS_DEFAULT_PROFILE removed (an SDK would prefer them). No shell: the program is looked up on
+ * PATH. Its stdin, stdout, stderr and terminal are its own; its exit code (or 128 + the signal) is returned.
+ */
+export async function execCommand(args: ExecArgs, env: Env, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): Promise<number> {
+  const inside = env[PROFILE_MARKER];
+  if (inside !== undefined && inside !== "" && inside !== args.profile) {
+    throw new UserError(`this shell already holds the credentials of profile "${inside}" (from vegas-credentials exec): leave it (exit) before running exec for profile "${args.profile}"`);
+  }
+  const command = args.command.length > 0 ? [...args.command] : [userShell(env)];
+  const { credentials, profile } = await assumeRole(args, env, reporter, loadFetch);
+  const childEnv: Record<string, string | undefined> = { ...env };
+  delete childEnv.AWS_PROFILE;
+  delete childEnv.AWS_DEFAULT_PROFILE;
+  for (const [name, value] of credentialVariables(credentials, profile.sts.useGlobalEndpoint ? undefined : profile.sts.region)) childEnv[name] = value;
+  childEnv[PROFILE_MARKER] = profile.name;
+  let child: ReturnType<typeof Bun.spawn>;
+  try {
+    child = Bun.spawn(command, { env: childEnv, stdin: "inherit", stdout: "inherit", stderr: "inherit" });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new UserError(`cannot run ${command[0]}${code === "ENOENT" ? ": not found on PATH" : ` (${code ?? "error"})`}`, code === "ENOENT" ? 127 : 126);
+  }
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const handlers = FORWARDED.map((signal) => [signal, forward(signal)] as const);
+  const ignore = () => {};
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  for (const signal of FROM_THE_TERMINAL) process.on(signal, ignore);
+  try {
+    const exitCode = await child.exited;
+    return child.signalCode ? 128 + signalNumber(String(child.signalCode)) : exitCode;
+  } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+    for (const signal of FROM_THE_TERMINAL) process.off(signal, ignore);
+  }
+}
+
+function userShell(env: Env): string {
+  if (process.platform === "win32") return env.COMSPEC || "cmd.exe";
+  return env.SHELL || "/bin/sh";
+}
+
+function signalNumber(signal: string): number {
+  const { constants } = require("node:os") as typeof import("node:os");
+  return (constants.signals as Record<string, number>)[signal] ?? 0;
+}
