@@ -20,18 +20,18 @@ export function claimWaitNotice(lockPath: string, holder: Holder | undefined): b
   const fs = require("node:fs") as typeof import("node:fs");
   const path = waitNoticePath(lockPath);
   const claim = holder === undefined ? "unknown" : `${holder.pid}:${holder.since}`;
-  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0 } = fs.constants;
+  // Written whole beside it, then linked into place: link() fails if a claim is there, and a claim is never
+  // seen half written (an empty one read too early would look like an earlier holder's, and be taken over).
+  const candidate = `${path}.new-${process.pid}`;
   try {
-    const fd = fs.openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
-    try {
-      fs.writeSync(fd, claim);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fs.writeFileSync(candidate, claim, { mode: 0o600, flag: "wx" });
+    fs.linkSync(candidate, path);
     return true;
   } catch (error) {
     // Anything but "another run claimed it": telling twice is better than not telling.
     if ((error as { code?: string }).code !== "EEXIST") return true;
+  } finally {
+    fs.rmSync(candidate, { force: true });
   }
   let existing: string | undefined;
   try {

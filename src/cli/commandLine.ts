@@ -102,12 +102,33 @@ export const CONFIG_SHOW_PROFILE: CommandSpec = {
   examples: [["$0 config show-profile --profile frank@concerts", "What frank@concerts resolves to, and what is wrong with it"]],
 };
 
+export const CONFIG_ADD: CommandSpec = {
+  name: "add",
+  description: "Add a role profile to your AWS config file, with credential_process naming this binary by its full path",
+  options: {
+    profile: { type: "string", alias: "p", required: true, description: "The name of the new role profile" },
+    "role-arn": { type: "string", required: true, description: "The role to assume (vegas_role_arn)" },
+    "source-profile": { type: "string", required: true, description: "The profile with your long-term keys and MFA device (vegas_source_profile)" },
+    "mfa-serial": { type: "string", description: "Your MFA device, written to the source profile when it has none" },
+    region: { type: "string", description: "The region of the role's STS" },
+    "duration-seconds": { type: "string", description: "900-43200 (the role's MaxSessionDuration must allow it)" },
+    "role-session-name": { type: "string", description: "The session name CloudTrail shows" },
+    "external-id": { type: "string", description: "When the role's trust policy asks for one" },
+  },
+  examples: [
+    [
+      "$0 config add -p frank@concerts --role-arn arn:aws:iam::222222222222:role/SingerRole --source-profile default --mfa-serial arn:aws:iam::111111111111:mfa/FrankSinatra",
+      "Add [profile frank@concerts]; the rest of the file stays as it is",
+    ],
+  ],
+};
+
 export const CONFIG: CommandSpec = {
   name: "config",
   description: "Show the configuration in use",
   options: {},
   examples: [],
-  subcommands: [CONFIG_LIST, CONFIG_SHOW_PROFILE],
+  subcommands: [CONFIG_LIST, CONFIG_SHOW_PROFILE, CONFIG_ADD],
 };
 
 export const VERSION_COMMAND: CommandSpec = {

@@ -88,6 +88,27 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       if (description.problems.length > 0) throw new UserError(`profile "${description.name}" has ${description.problems.length} ${description.problems.length === 1 ? "problem" : "problems"} (listed above)`);
       return;
     }
+    case "config add": {
+      const text = (name: string) => (typeof args.options[name] === "string" ? (args.options[name] as string) : undefined);
+      const { addRoleProfile } = await import("./configAdd.ts");
+      const written = addRoleProfile(
+        pathOf(where.configFile),
+        {
+          profile: String(args.options.profile),
+          roleArn: String(args.options["role-arn"]),
+          sourceProfile: String(args.options["source-profile"]),
+          mfaSerial: text("mfa-serial"),
+          region: text("region"),
+          durationSeconds: text("duration-seconds"),
+          roleSessionName: text("role-session-name"),
+          externalId: text("external-id"),
+        },
+        process.execPath,
+        env,
+      );
+      print(written.trimEnd());
+      return;
+    }
     case "exec":
       // main runs a well-formed exec itself; what reaches here is a command line it could not read.
       throw new UserError(`exec needs --profile NAME, then the command after --: ${"vegas-credentials"} exec -p NAME -- COMMAND [ARGS…]`, 2);

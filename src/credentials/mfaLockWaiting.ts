@@ -17,7 +17,8 @@ export function mfaLockWaiting(profile: RoleProfile, mfaTimeoutMs: number, repor
   return {
     timeoutMs: mfaTimeoutMs + MARGIN_MS,
     onWait(holder: LockHolder | undefined, waitedMs: number, lockPath: string) {
-      if (told || waitedMs < QUIET_MS) return;
+      // Until the holder's record can be read (it is being written), waiters could not agree on who tells.
+      if (told || waitedMs < QUIET_MS || holder === undefined) return;
       told = true;
       // A hundred runs waiting on one terminal (terraform plan) would print a hundred lines: the first tells.
       if (!claimWaitNotice(lockPath, holder)) return;
