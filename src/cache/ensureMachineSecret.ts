@@ -1,11 +1,9 @@
-import { linkSync } from "node:fs";
 import { randomBytes } from "@noble/ciphers/utils.js";
 import { joinPath } from "../files/joinPath.ts";
-import { FileError } from "../files/fileError.ts";
 import { UserError } from "../userError.ts";
 import { listFolder } from "./ensurePrivateFolder.ts";
 import { MACHINE_SECRET_LENGTH, type MachineSecret, readMachineSecret } from "./machineSecret.ts";
-import { unlinkQuietly, writeFileAtomically } from "./writeFileAtomically.ts";
+import { linkNewFile, unlinkQuietly } from "./writeFileAtomically.ts";
 
 /**
  * The 32-byte random machine secret, created once per user atomically (two runs never make two). A secret
@@ -31,15 +29,8 @@ export function replaceMachineSecret(folder: string, path: string, found: Exclud
   const now = readMachineSecret(path);
   if (now.state === "usable") return now.bytes;
   if (now.state !== "missing") unlinkQuietly(path);
-  const candidate = `${path}.new-${process.pid}`;
-  writeFileAtomically(candidate, randomBytes(MACHINE_SECRET_LENGTH));
-  try {
-    linkSync(candidate, path);
-  } catch (error) {
-    if ((error as { code?: string }).code !== "EEXIST") throw new FileError((error as { code?: string }).code ?? "EIO", path, "create");
-  } finally {
-    unlinkQuietly(candidate);
-  }
+  // Whichever run links its secret first wins; the others read that one.
+  linkNewFile(path, randomBytes(MACHINE_SECRET_LENGTH));
   const made = readMachineSecret(path);
   if (made.state !== "usable") throw new UserError(`the machine secret ${path} could not be created: check the cache folder ${folder}`);
   return made.bytes;

@@ -1,12 +1,12 @@
-import { closeSync, constants, fstatSync, ftruncateSync, linkSync, lstatSync, openSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { FileError } from "../files/fileError.ts";
 import { linkStatus } from "../files/linkStatus.ts";
 import { isUserError, UserError } from "../userError.ts";
 import { readFileNoFollow } from "../files/readFileNoFollow.ts";
 import { loadFlock, type TryLock } from "./flock.ts";
-import { waitNoticePath } from "./waitNotice.ts";
+import { claimWaitNotice, waitNoticePath } from "./waitNotice.ts";
 import { processIsRunning } from "./processIsRunning.ts";
-import { unlinkQuietly, writeFileAtomically } from "./writeFileAtomically.ts";
+import { linkNewFile, unlinkQuietly } from "./writeFileAtomically.ts";
 
 /** Who holds a lock, as its holder wrote it: for messages, and for liveness where the OS keeps no lock. */
 export interface LockHolder {
@@ -20,8 +20,11 @@ export interface HeldLock {
 }
 
 export interface LockWaiting {
-  /** Called about every POLL_MS while another run holds the lock `path`, with how long this run has waited. */
-  onWait(holder: LockHolder | undefined, waitedMs: number, path: string): void;
+  /**
+   * Called about every POLL_MS while another run holds the lock, with how long this run has waited.
+   * `firstToTell` is true for one waiting run only per holder: the one that tells the person.
+   */
+  onWait(holder: LockHolder | undefined, waitedMs: number, firstToTell: () => boolean): void;
   /** Give up after this long: the caller throws the error it returns. */
   readonly timeoutMs: number;
   timeoutError(holder: LockHolder | undefined): Error;
@@ -53,7 +56,7 @@ export async function acquireLock(path: string, waiting: LockWaiting, kernel: Tr
     const holder = readHolder(path);
     const waited = Date.now() - started;
     if (waited >= waiting.timeoutMs) throw waiting.timeoutError(holder);
-    waiting.onWait(holder, waited, path);
+    waiting.onWait(holder, waited, () => holder !== undefined && claimWaitNotice(path, holder));
     await Bun.sleep(POLL_MS);
   }
 }
@@ -154,29 +157,21 @@ export function removeStaleLock(path: string, kernel: TryLock | null | undefined
 }
 
 function tryExclusiveCreate(path: string): HeldLock | undefined {
-  const record = `${path}.new-${process.pid}`;
-  writeFileAtomically(record, new TextEncoder().encode(holderRecord()));
-  try {
-    // link() fails if the lock exists, and the lock is never seen half written.
-    linkSync(record, path);
+  if (linkNewFile(path, new TextEncoder().encode(holderRecord()))) {
     return {
       release: () => {
         unlinkQuietly(waitNoticePath(path));
         unlinkQuietly(path);
       },
     };
-  } catch (error) {
-    if ((error as { code?: string }).code !== "EEXIST") throw error;
-    if (linkStatus(path)?.type === "link") {
-      removedPlantedLink({ code: "ELOOP" }, path);
-      return undefined;
-    }
+  }
+  // A symbolic link where the lock belongs is nobody's lock: the link itself goes (never its target).
+  if (linkStatus(path)?.type === "link") unlinkQuietly(path);
+  else {
     const holder = readHolder(path);
     if (holder !== undefined && !processIsRunning(holder.pid)) takeOver(path, holder);
-    return undefined;
-  } finally {
-    unlinkQuietly(record);
   }
+  return undefined;
 }
 
 /** Removes a dead holder's lock, unless another run has replaced it since it was read. */

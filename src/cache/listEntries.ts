@@ -1,6 +1,7 @@
 import { joinPath } from "../files/joinPath.ts";
 import { ENTRY_SUFFIX } from "./cacheFileNames.ts";
 import type { CacheStore } from "./cacheStore.ts";
+import { listFolder } from "./ensurePrivateFolder.ts";
 import { openNamed, readQuietly, sealedName } from "./sealedFiles.ts";
 
 /** One file of the cache folder as a listing sees it: `identity` and `payload` only if it opens here. */
@@ -12,9 +13,8 @@ export interface ListedEntry {
 
 /** Every entry in the folder, opened where it opens (the identity inside says what it is). */
 export async function listEntries(store: CacheStore): Promise<ListedEntry[]> {
-  const { readdirSync } = require("node:fs") as typeof import("node:fs");
   const listed: ListedEntry[] = [];
-  for (const file of readdirSync(store.folder).sort()) {
+  for (const file of listFolder(store.folder).sort()) {
     if (!file.endsWith(ENTRY_SUFFIX) || file.startsWith(".")) continue;
     const path = joinPath(store.folder, file);
     const name = file.slice(0, -ENTRY_SUFFIX.length);

@@ -1,4 +1,5 @@
 import { readFileNoFollow } from "../files/readFileNoFollow.ts";
+import { linkNewFile, writeFileAtomically } from "./writeFileAtomically.ts";
 
 /** Who holds a lock (as fileLock.ts records it): the part a wait notice is about. */
 interface Holder {
@@ -13,39 +14,19 @@ export function waitNoticePath(lockPath: string): string {
 
 /**
  * True for the first waiting run to claim telling the user that `holder` has the lock: with a hundred runs
- * waiting on one terminal (terraform plan), one line is enough. A claim left by an earlier holder is taken
- * over. Loads node:fs only when a run has waited (this module sits on the cache-hit path's import graph).
+ * waiting on one terminal (terraform plan), one line is enough. The claim is linked into place whole, so a
+ * claim is never read half written; one left by an earlier holder is taken over.
  */
-export function claimWaitNotice(lockPath: string, holder: Holder | undefined): boolean {
-  const fs = require("node:fs") as typeof import("node:fs");
+export function claimWaitNotice(lockPath: string, holder: Holder): boolean {
   const path = waitNoticePath(lockPath);
-  const claim = holder === undefined ? "unknown" : `${holder.pid}:${holder.since}`;
-  // Written whole beside it, then linked into place: link() fails if a claim is there, and a claim is never
-  // seen half written (an empty one read too early would look like an earlier holder's, and be taken over).
-  const candidate = `${path}.new-${process.pid}`;
+  const claim = new TextEncoder().encode(`${holder.pid}:${holder.since}`);
   try {
-    fs.writeFileSync(candidate, claim, { mode: 0o600, flag: "wx" });
-    fs.linkSync(candidate, path);
-    return true;
-  } catch (error) {
-    // Anything but "another run claimed it": telling twice is better than not telling.
-    if ((error as { code?: string }).code !== "EEXIST") return true;
-  } finally {
-    fs.rmSync(candidate, { force: true });
-  }
-  let existing: string | undefined;
-  try {
-    existing = new TextDecoder().decode(readFileNoFollow(path)?.bytes);
+    if (linkNewFile(path, claim)) return true;
+    const existing = readFileNoFollow(path)?.bytes;
+    if (existing !== undefined && Buffer.from(existing).equals(claim)) return false;
+    writeFileAtomically(path, claim);
   } catch {
-    existing = undefined;
-  }
-  if (existing === claim) return false;
-  try {
-    const next = `${path}.new-${process.pid}`;
-    fs.writeFileSync(next, claim, { mode: 0o600, flag: "wx" });
-    fs.renameSync(next, path);
-  } catch {
-    // As above.
+    // Telling twice is better than not telling.
   }
   return true;
 }

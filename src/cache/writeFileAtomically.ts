@@ -1,4 +1,4 @@
-import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { randomBytes } from "@noble/ciphers/utils.js";
 import { FileError } from "../files/fileError.ts";
@@ -39,6 +39,25 @@ export function writeFileAtomically(path: string, content: Uint8Array): void {
     throw fileError(error, path);
   }
   syncFolder(folder);
+}
+
+/**
+ * Makes `path` with `content` only if nothing is there yet: written whole beside it (`….new-PID`, which the next
+ * run removes if this one is killed), then linked into place, so it is never seen half written and never made
+ * twice. True when this call made it, false when something already stood there.
+ */
+export function linkNewFile(path: string, content: Uint8Array): boolean {
+  const candidate = `${path}.new-${process.pid}`;
+  writeFileAtomically(candidate, content);
+  try {
+    linkSync(candidate, path);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === "EEXIST") return false;
+    throw fileError(error, path);
+  } finally {
+    unlinkQuietly(candidate);
+  }
 }
 
 function fileError(error: unknown, path: string): FileError {

@@ -1,3 +1,4 @@
+import { dateOf, parseEntry, type StoredEntry, textOf } from "../cache/storedEntry.ts";
 import type { TemporaryCredentials } from "./temporaryCredentials.ts";
 
 /** What one cache entry holds: the credentials and, for `cache` listings, where they came from. */
@@ -62,23 +63,6 @@ export function credentialsOfKind(bytes: Uint8Array, kind: string): TemporaryCre
   return entry === undefined ? undefined : credentialsOf(entry);
 }
 
-/** An entry as stored: JSON with its kind first; every field is checked where it is used. */
-export interface StoredEntry {
-  readonly kind?: unknown;
-  readonly credentials?: Partial<Record<keyof CredentialsRecord, unknown>>;
-  readonly [field: string]: unknown;
-}
-
-/** The stored entry if `bytes` is JSON of this kind, else undefined. */
-export function parseEntry(bytes: Uint8Array, kind: string): StoredEntry | undefined {
-  try {
-    const entry = JSON.parse(new TextDecoder().decode(bytes)) as StoredEntry | null;
-    return entry !== null && typeof entry === "object" && entry.kind === kind ? entry : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function credentialsOf(entry: StoredEntry): TemporaryCredentials | undefined {
   const credentials = entry.credentials;
   if (typeof credentials !== "object" || credentials === null) return undefined;
@@ -87,13 +71,4 @@ function credentialsOf(entry: StoredEntry): TemporaryCredentials | undefined {
   if (typeof AccessKeyId !== "string" || typeof SecretAccessKey !== "string" || typeof SessionToken !== "string") return undefined;
   if (AccessKeyId === "" || SecretAccessKey === "" || SessionToken === "" || expiration === undefined) return undefined;
   return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration };
-}
-
-export function textOf(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-export function dateOf(value: unknown): Date | undefined {
-  const date = new Date(typeof value === "string" ? value : Number.NaN);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -1,4 +1,4 @@
-import { type CacheStore } from "../cache/cacheStore.ts";
+import type { CacheStore } from "../cache/cacheStore.ts";
 import { readEntry, removeEntry, writeEntry } from "../cache/cacheEntries.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { mfaSessionIdentity, type RoleProfile, type SourceProfile } from "../config/roleProfile.ts";

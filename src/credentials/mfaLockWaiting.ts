@@ -1,5 +1,4 @@
 import type { LockHolder, LockWaiting } from "../cache/fileLock.ts";
-import { claimWaitNotice } from "../cache/waitNotice.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { tellTerminal } from "../output/terminalNotice.ts";
 import type { RoleProfile } from "../config/roleProfile.ts";
@@ -16,12 +15,12 @@ export function mfaLockWaiting(profile: RoleProfile, mfaTimeoutMs: number, repor
   const device = `the MFA code of ${profile.source.mfaSerial}`;
   return {
     timeoutMs: mfaTimeoutMs + MARGIN_MS,
-    onWait(holder: LockHolder | undefined, waitedMs: number, lockPath: string) {
+    onWait(holder: LockHolder | undefined, waitedMs: number, firstToTell: () => boolean) {
       // Until the holder's record can be read (it is being written), waiters could not agree on who tells.
       if (told || waitedMs < QUIET_MS || holder === undefined) return;
       told = true;
       // A hundred runs waiting on one terminal (terraform plan) would print a hundred lines: the first tells.
-      if (!claimWaitNotice(lockPath, holder)) return;
+      if (!firstToTell()) return;
       const message = `vegas-credentials: ${profile.name}: waiting for another run${describe(holder)} that asks for ${device}`;
       if (!tellTerminal(message)) reporter.verbose(message);
     },

@@ -1,5 +1,6 @@
 import type { RoleProfile } from "../config/roleProfile.ts";
-import { type CredentialsRecord, credentialsOfKind, credentialsRecord, dateOf, parseEntry, textOf } from "./cachedEntry.ts";
+import { dateOf, parseEntry, textOf } from "../cache/storedEntry.ts";
+import { type CredentialsRecord, credentialsOfKind, credentialsRecord } from "./cachedEntry.ts";
 import type { TemporaryCredentials } from "./temporaryCredentials.ts";
 
 /** What an MFA session entry holds: the session's keys and, for `cache` listings, whose device opened it. */

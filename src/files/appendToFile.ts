@@ -9,7 +9,7 @@ import { linuxLibc, O_FLAGS } from "./linuxLibc.ts";
 export function appendToFile(path: string, text: string): boolean {
   const libc = linuxLibc();
   if (libc === undefined) return appendWithNodeFs(path, text);
-  const fd = libc.open(path, O_FLAGS.WRONLY | O_FLAGS.CREAT | O_FLAGS.APPEND | O_FLAGS.NOFOLLOW | O_FLAGS.CLOEXEC | O_NONBLOCK, 0o600);
+  const fd = libc.open(path, O_FLAGS.WRONLY | O_FLAGS.CREAT | O_FLAGS.APPEND | O_FLAGS.NOFOLLOW | O_FLAGS.CLOEXEC | O_FLAGS.NONBLOCK, 0o600);
   if (fd < 0) return false;
   try {
     const status = libc.fstat(fd);
@@ -21,8 +21,6 @@ export function appendToFile(path: string, text: string): boolean {
   }
 }
 
-// A FIFO planted at the path would block the open (and the run, after its answer is out) until a reader came.
-const O_NONBLOCK = 0o4000;
 
 function appendWithNodeFs(path: string, text: string): boolean {
   const fs = require("node:fs") as typeof import("node:fs");

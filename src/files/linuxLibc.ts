@@ -29,6 +29,8 @@ export const O_FLAGS = {
   CREAT: 0o100,
   EXCL: 0o200,
   APPEND: 0o2000,
+  // A FIFO planted at a path must not block the open.
+  NONBLOCK: 0o4000,
   NOFOLLOW: process.arch === "arm64" ? 0o100000 : 0o400000,
   CLOEXEC: 0o2000000,
 } as const;

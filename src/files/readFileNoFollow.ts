@@ -9,8 +9,6 @@ export interface FileContent {
   readonly bytes: Uint8Array | undefined;
 }
 
-// A FIFO planted at the path must not block the open.
-const O_NONBLOCK = 0o4000;
 /** The cache's files are tiny; anything larger is not one of them. */
 const MAX_BYTES = 1024 * 1024;
 
@@ -34,7 +32,7 @@ export function readFileFollowing(path: string, maxBytes: number): FileContent |
 function readFileChecked(path: string, { followLinks, maxBytes }: { followLinks: boolean; maxBytes: number }): FileContent | undefined {
   const libc = linuxLibc();
   if (libc === undefined) return readWithNodeFs(path, followLinks, maxBytes);
-  const fd = libc.open(path, O_FLAGS.RDONLY | (followLinks ? 0 : O_FLAGS.NOFOLLOW) | O_FLAGS.CLOEXEC | O_NONBLOCK, 0);
+  const fd = libc.open(path, O_FLAGS.RDONLY | (followLinks ? 0 : O_FLAGS.NOFOLLOW) | O_FLAGS.CLOEXEC | O_FLAGS.NONBLOCK, 0);
   if (fd < 0) return missingOrThrow(errnoName(-fd), path);
   try {
     const status = libc.fstat(fd);

@@ -1,5 +1,6 @@
-import { type CacheStore } from "../cache/cacheStore.ts";
+import type { CacheStore } from "../cache/cacheStore.ts";
 import { readEntry, removeEntry, writeEntry } from "../cache/cacheEntries.ts";
+import { dateOf, parseEntry, textOf } from "../cache/storedEntry.ts";
 
 /** A YubiKey's OATH password is kept this long after it last worked. */
 const KEEP_MS = 12 * 3600 * 1000;
@@ -23,14 +24,10 @@ export class YubikeyPasswords {
   async read(serial: string): Promise<string | undefined> {
     if (this.store === undefined) return undefined;
     const bytes = await readEntry(this.store, yubikeyPasswordIdentity(serial)).catch(() => undefined);
-    if (bytes === undefined) return undefined;
-    try {
-      const entry = JSON.parse(new TextDecoder().decode(bytes)) as Partial<YubikeyPasswordEntry>;
-      if (entry.kind !== "yubikey-password" || entry.serial !== serial || typeof entry.password !== "string") return undefined;
-      return Date.parse(entry.expiresAt ?? "") > this.now().getTime() ? entry.password : undefined;
-    } catch {
-      return undefined;
-    }
+    const entry = bytes === undefined ? undefined : parseEntry(bytes, "yubikey-password");
+    const password = textOf(entry?.password);
+    if (entry === undefined || entry.serial !== serial || password === undefined) return undefined;
+    return (dateOf(entry.expiresAt)?.getTime() ?? 0) > this.now().getTime() ? password : undefined;
   }
 
   async remember(serial: string, password: string): Promise<void> {
@@ -51,13 +48,6 @@ export function yubikeyPasswordIdentity(serial: string): string {
 
 /** What `cache` shows of a YubiKey password entry: the serial and when it is forgotten, never the password. */
 export function describeYubikeyPasswordEntry(bytes: Uint8Array): { serial: string | undefined; expiresAt: Date | undefined } | undefined {
-  let entry: Partial<Record<keyof YubikeyPasswordEntry, unknown>>;
-  try {
-    entry = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined;
-  }
-  if (entry === null || typeof entry !== "object" || entry.kind !== "yubikey-password") return undefined;
-  const expiresAt = new Date(typeof entry.expiresAt === "string" ? entry.expiresAt : Number.NaN);
-  return { serial: typeof entry.serial === "string" ? entry.serial : undefined, expiresAt: Number.isNaN(expiresAt.getTime()) ? undefined : expiresAt };
+  const entry = parseEntry(bytes, "yubikey-password");
+  return entry === undefined ? undefined : { serial: textOf(entry.serial), expiresAt: dateOf(entry.expiresAt) };
 }
