@@ -3,7 +3,7 @@ import type { Reporter } from "../output/reporter.ts";
 import { UserError } from "../userError.ts";
 import { assumeRole, type LoadFetchRoleCredentials } from "./assume.ts";
 import type { AssumeArgs } from "./commandArgs.ts";
-import { credentialVariables } from "./exportCredentials.ts";
+import { credentialVariables, knownRegion } from "./exportCredentials.ts";
 
 /** Set in the child's environment: the profile whose credentials it holds (a nested exec checks it). */
 export const PROFILE_MARKER = "VEGAS_CREDENTIALS_PROFILE";
@@ -32,7 +32,7 @@ export async function execCommand(args: ExecArgs, env: Env, reporter: Reporter, 
   const childEnv: Record<string, string | undefined> = { ...env };
   delete childEnv.AWS_PROFILE;
   delete childEnv.AWS_DEFAULT_PROFILE;
-  for (const [name, value] of credentialVariables(credentials, profile.sts.useGlobalEndpoint ? undefined : profile.sts.region)) childEnv[name] = value;
+  for (const [name, value] of credentialVariables(credentials, knownRegion(profile))) childEnv[name] = value;
   childEnv[PROFILE_MARKER] = profile.name;
   let child: ReturnType<typeof Bun.spawn>;
   try {

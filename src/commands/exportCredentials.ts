@@ -1,3 +1,4 @@
+import type { RoleProfile } from "../config/roleProfile.ts";
 import type { Env } from "../environment.ts";
 import type { Reporter } from "../output/reporter.ts";
 import type { TemporaryCredentials } from "../sts/temporaryCredentials.ts";
@@ -16,9 +17,12 @@ export async function exportCredentials(args: ExportArgs, env: Env, reporter: Re
   const format = args.format as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new UserError(`--format ${args.format} is not one of ${EXPORT_FORMATS.join(", ")}`, 2);
   const { credentials, profile } = await assumeRole(args, env, reporter, loadFetch);
-  // The region is known when one is configured, or when the role's partition has no global endpoint.
-  const region = profile.sts.useGlobalEndpoint ? undefined : profile.sts.region;
-  return formatExport(format, credentialVariables(credentials, region), credentialProcessJson(credentials));
+  return formatExport(format, credentialVariables(credentials, knownRegion(profile)), credentialProcessJson(credentials));
+}
+
+/** The region is known when one is configured, or when the role's partition has no global endpoint. */
+export function knownRegion(profile: RoleProfile): string | undefined {
+  return profile.sts.useGlobalEndpoint ? undefined : profile.sts.region;
 }
 
 /** Variables an SDK would prefer to the keys: an exported set of keys unsets them. */
