@@ -29,7 +29,12 @@ export type FreshFetcher = (store: CacheStore) => Promise<TemporaryCredentials>;
  * Wraps a provider that fetches fresh credentials (and asks for an MFA code) with the encrypted cache:
  * fresh cached credentials answer at once; otherwise fetch, store, answer.
  */
-export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, reporter: Reporter, now = () => new Date()): CredentialsProvider {
+/**
+ * `startedAt`: when the run began (ms since the epoch). A failure note written since then is one this run was
+ * waiting for, however late a busy machine let it reach the lock; the default is the process's own start,
+ * right for the commands that fetch once per process (assume, exec, export).
+ */
+export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, reporter: Reporter, now = () => new Date(), startedAt = performance.timeOrigin): CredentialsProvider {
   return async () => {
     const cached = await lookUp(slot, now());
     if (cached !== undefined) {
@@ -42,7 +47,6 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, report
     // Prepare (and check) the cache folder before asking for a code, so a bad folder never wastes one.
     const store = await prepareCacheStore(slot.folder, (message) => reporter.warn(message));
     const { acquireLock } = await import("../cache/fileLock.ts");
-    const waitStarted = Date.now();
     const lock = await acquireLock(lockPath(store, slot.lock.identity), slot.lock.waiting);
     try {
       // Another run may have fetched them while this one waited for the lock.
@@ -55,7 +59,7 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, report
       // The run this one waited for failed (a wrong code, a denied role): say what it said rather than ask
       // again, or 30 parallel runs would ask one after another.
       const failure = await readFailureNote(store, slot.identity);
-      if (failure !== undefined && failure.at >= waitStarted) throw new UserError(failure.message);
+      if (failure !== undefined && failure.at >= startedAt) throw new UserError(failure.message);
       const fresh = await fetchFresh(store)
         .then((credentials) => checkLifetime(credentials, slot.origin.profile, now()))
         .catch(async (error: unknown) => {

@@ -147,12 +147,14 @@ describe("cachedProvider", () => {
       await Bun.sleep(200);
       throw new UserError('profile "frank@concerts": STS rejected the MFA code');
     };
-    const results = await Promise.allSettled(Array.from({ length: 5 }, () => cachedProvider(slot(folder), failingFetch, quiet, () => NOW)()));
+    // Each provider stands for a run of its own, started now (in a process of its own, its start time).
+    const started = Date.now();
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => cachedProvider(slot(folder), failingFetch, quiet, () => NOW, started)()));
     expect(calls).toBe(1);
     expect(results.map((result) => (result.status === "rejected" ? (result.reason as Error).message : "fulfilled"))).toEqual(Array(5).fill('profile "frank@concerts": STS rejected the MFA code'));
     // A run that starts afterwards asks again.
     const fetcher = countingFetcher(60);
-    expect((await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)()).accessKeyId).toBe("ASIA1");
+    expect((await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW, Date.now())()).accessKeyId).toBe("ASIA1");
     expect(fetcher.calls).toBe(1);
   });
 });
