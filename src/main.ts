@@ -1,5 +1,5 @@
 import { buildInfo } from "./buildInfo.ts";
-import type { AssumeArgs, ExportArgs } from "./cli/commandLine.ts";
+import type { AssumeArgs, ExportArgs, LoginArgs, ServeArgs } from "./cli/commandLine.ts";
 import type { ExecArgs } from "./commands/execCommand.ts";
 import { outputStyle, wantsVerbose } from "./output/outputStyle.ts";
 import { parseFastArgv } from "./cli/parseFastArgv.ts";
@@ -37,7 +37,16 @@ async function main(argv: readonly string[]): Promise<number> {
         const { exportCredentials } = await import("./commands/exportCredentials.ts");
         await handOver(await exportCredentials(args, env, reporter, loadFetchRoleCredentials));
       };
-      await runYargsProgram(argv, { assume: runAssume, export: runExport }, { env, reporter, print: (text) => console.log(text), printsToTerminal, version: buildInfo.version });
+      const runLogin = async (args: LoginArgs) => {
+        const { consoleLogin } = await import("./commands/consoleLogin.ts");
+        const url = await consoleLogin(args, env, reporter, loadFetchRoleCredentials);
+        if (url !== undefined) await handOver(url);
+      };
+      const runServe = async (args: ServeArgs) => {
+        const { serveCredentials } = await import("./commands/serveCredentials.ts");
+        exitCode = await serveCredentials(args, env, reporter, loadFetchRoleCredentials, handOver);
+      };
+      await runYargsProgram(argv, { assume: runAssume, export: runExport, login: runLogin, serve: runServe }, { env, reporter, print: (text) => console.log(text), printsToTerminal, version: buildInfo.version });
     }
   } catch (failure) {
     exitCode = reportFailure(failure, verbose);
@@ -54,6 +63,12 @@ async function main(argv: readonly string[]): Promise<number> {
  */
 function splitExecArgv(argv: readonly string[]): ExecArgs | undefined {
   if (argv[0] !== "exec" || argv.includes("--help") || argv.includes("-h")) return undefined;
+  const serverAt = argv.indexOf("--server");
+  const separatorAt = argv.indexOf("--");
+  if (serverAt > 0 && (separatorAt < 0 || serverAt < separatorAt)) {
+    const rest = splitExecArgv(argv.filter((_, index) => index !== serverAt));
+    return rest === undefined || rest.server ? undefined : { ...rest, server: true };
+  }
   const separator = argv.indexOf("--");
   let end = separator >= 0 ? separator : argv.length;
   if (separator < 0) {
@@ -68,7 +83,7 @@ function splitExecArgv(argv: readonly string[]): ExecArgs | undefined {
     }
   }
   const options = parseFastArgv(["assume", ...argv.slice(1, end)]);
-  return options === undefined ? undefined : { ...options, command: argv.slice(separator >= 0 ? end + 1 : end) };
+  return options === undefined ? undefined : { ...options, command: argv.slice(separator >= 0 ? end + 1 : end), server: false };
 }
 
 /** One line per run in the state folder's log; shell completion (a run per TAB) is not worth a line. */

@@ -2,9 +2,9 @@
  * The one definition of the command line. yargs builds the full CLI (help, validation, every command)
  * from it; parseFastArgv reads the same definition to run a plain `assume` without loading yargs (~23 ms).
  */
-import type { AssumeArgs, CommandArgs, ExportArgs, GlobalFlags } from "../commands/commandArgs.ts";
+import type { AssumeArgs, CommandArgs, ExportArgs, GlobalFlags, LoginArgs, ServeArgs } from "../commands/commandArgs.ts";
 
-export type { AssumeArgs, CommandArgs, ExportArgs, GlobalFlags };
+export type { AssumeArgs, CommandArgs, ExportArgs, GlobalFlags, LoginArgs, ServeArgs };
 
 export interface OptionSpec {
   readonly type: "string" | "boolean";
@@ -163,11 +163,41 @@ export const EXEC_COMMAND: CommandSpec = {
   description: "Run a command with the role's credentials in its environment (no command: your $SHELL)",
   options: {
     profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    server: { type: "boolean", default: false, description: "Give the command a local credentials server (fresh credentials for as long as it runs) instead of keys" },
   },
   examples: [
     ["$0 exec -p frank@concerts -- terraform plan", "terraform with the role's keys in its environment, AWS_PROFILE removed"],
     ["$0 exec -p frank@concerts", "A shell with the role's credentials; exit it to drop them"],
+    ["$0 exec -p frank@concerts --server -- terraform apply", "Credentials refreshed past one expiry, from a server that lives as long as terraform"],
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [ASSUME, EXEC_COMMAND, EXPORT_COMMAND, CACHE, CONFIG, VERSION_COMMAND];
+export const LOGIN_COMMAND: CommandSpec = {
+  name: "login",
+  description: "Open the AWS console in your browser as the role (AWS's federation sign-in), or print its sign-in URL",
+  options: {
+    profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    stdout: { type: "boolean", default: false, description: "Print the sign-in URL instead of opening it (it signs in whoever opens it, for 15 minutes)" },
+    region: { type: "string", description: "The console's region (default: the profile's)" },
+    path: { type: "string", description: "Where in the console to land, like /s3/home (default: the console's home)" },
+  },
+  examples: [
+    ["$0 login -p frank@concerts", "The console as SingerRole, in the profile's region"],
+    ["$0 login -p frank@concerts --path /cloudwatch/home --region eu-west-1", "Straight to CloudWatch in Ireland"],
+    ["$0 login -p frank@concerts --stdout", "The URL, for another browser or profile"],
+  ],
+};
+
+export const SERVE_COMMAND: CommandSpec = {
+  name: "serve",
+  description: "Serve the role's credentials on 127.0.0.1 for the AWS SDKs (container credentials, with a token) until Ctrl-C",
+  options: {
+    profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    port: { type: "string", description: "The port to listen on (default: a free one)" },
+  },
+  examples: [
+    ["$0 serve -p frank@concerts", "Prints AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN to export elsewhere"],
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [ASSUME, EXEC_COMMAND, EXPORT_COMMAND, LOGIN_COMMAND, SERVE_COMMAND, CACHE, CONFIG, VERSION_COMMAND];

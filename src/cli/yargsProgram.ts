@@ -11,6 +11,8 @@ import {
   GLOBAL_OPTIONS,
   type GlobalFlags,
   INFO_OPTION,
+  type LoginArgs,
+  type ServeArgs,
   type OptionSpec,
   PROGRAM,
 } from "./commandLine.ts";
@@ -18,6 +20,8 @@ import {
 export interface CommandHandlers {
   assume(args: AssumeArgs): Promise<void>;
   export(args: ExportArgs): Promise<void>;
+  login(args: LoginArgs): Promise<void>;
+  serve(args: ServeArgs): Promise<void>;
   /** Every other command; the default runs it (see commands/runCommand.ts). */
   other?(args: CommandArgs): Promise<void>;
 }
@@ -65,7 +69,7 @@ function globalFlags(argv: readonly string[]): GlobalFlags {
 function commandModule(
   spec: CommandSpec,
   parents: readonly string[],
-  handlers: Pick<CommandHandlers, "assume" | "export">,
+  handlers: Pick<CommandHandlers, "assume" | "export" | "login" | "serve">,
   other: NonNullable<CommandHandlers["other"]>,
 ) {
   const path = [...parents, spec.name];
@@ -89,7 +93,11 @@ function commandModule(
         gui: parsed.gui !== false,
       };
       if (path.join(" ") === "assume") return handlers.assume({ ...flags, profile: String(parsed.profile) });
-      if (path.join(" ") === "export") return handlers.export({ ...flags, profile: String(parsed.profile), format: typeof parsed.format === "string" ? parsed.format : "sh" });
+      const profile = String(parsed.profile);
+      const text = (name: string) => (typeof parsed[name] === "string" ? parsed[name] : undefined);
+      if (path.join(" ") === "export") return handlers.export({ ...flags, profile, format: text("format") ?? "sh" });
+      if (path.join(" ") === "login") return handlers.login({ ...flags, profile, stdout: parsed.stdout === true, region: text("region"), path: text("path") });
+      if (path.join(" ") === "serve") return handlers.serve({ ...flags, profile, port: text("port") });
       const options: Record<string, unknown> = {};
       for (const name of Object.keys(spec.options)) options[name] = parsed[name];
       return other({ ...flags, command: path.join(" "), options });

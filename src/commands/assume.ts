@@ -26,8 +26,11 @@ export async function assume(args: AssumeArgs, env: Env, reporter: Reporter, loa
   return credentialProcessJson((await assumeRole(args, env, reporter, loadFetch)).credentials);
 }
 
-/** The role's credentials as `assume` gets them (cache, lock, MFA), with the profile they are for. */
-export async function assumeRole(args: AssumeArgs, env: Env, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): Promise<{ credentials: TemporaryCredentials; profile: RoleProfile }> {
+/**
+ * The role's credentials as `assume` gets them (cache, lock, MFA), with the profile they are for. `startedAt`:
+ * when this request for them began (a server asks many times per process; see cachedProvider).
+ */
+export async function assumeRole(args: AssumeArgs, env: Env, reporter: Reporter, loadFetch: LoadFetchRoleCredentials, startedAt?: number): Promise<{ credentials: TemporaryCredentials; profile: RoleProfile }> {
   const home = homeFolder(env);
   const configFile = configFilePath(env, home);
   const folder = cacheFolderPath(env, home);
@@ -47,6 +50,8 @@ export async function assumeRole(args: AssumeArgs, env: Env, reporter: Reporter,
     },
     (store) => fetchWithMfa(profile, args, reporter, env, store, loadFetch),
     reporter,
+    undefined,
+    startedAt,
   );
   return { credentials: await provider(), profile };
 }

@@ -19,3 +19,17 @@ export interface CommandArgs extends GlobalFlags {
 export interface ExportArgs extends AssumeArgs {
   readonly format: string;
 }
+
+export interface LoginArgs extends AssumeArgs {
+  /** Print the sign-in URL instead of opening it. */
+  readonly stdout: boolean;
+  /** The console's region; default: the profile's. */
+  readonly region: string | undefined;
+  /** Where in the console to land, like /s3/home; default: the console's home. */
+  readonly path: string | undefined;
+}
+
+export interface ServeArgs extends AssumeArgs {
+  /** As given; undefined: a free port. */
+  readonly port: string | undefined;
+}

@@ -1,9 +1,12 @@
+import { PROFILE_CHAIN_VARIABLE } from "../credentials/profileChain.ts";
 import type { Env } from "../environment.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { UserError } from "../userError.ts";
 import { assumeRole, type LoadFetchRoleCredentials } from "./assume.ts";
 import type { AssumeArgs } from "./commandArgs.ts";
-import { credentialVariables, knownRegion } from "./exportCredentials.ts";
+import { type CredentialServer, serverVariables, startCredentialServer } from "./credentialServer.ts";
+import { credentialsPerRequest } from "./serveCredentials.ts";
+import { credentialVariables, knownRegion, regionVariables } from "./exportCredentials.ts";
 
 /** Set in the child's environment: the profile whose credentials it holds (a nested exec checks it). */
 export const PROFILE_MARKER = "VEGAS_CREDENTIALS_PROFILE";
@@ -15,6 +18,8 @@ const FROM_THE_TERMINAL = ["SIGINT", "SIGQUIT"] as const;
 export interface ExecArgs extends AssumeArgs {
   /** The program and its arguments; empty: the user's shell. */
   readonly command: readonly string[];
+  /** Give the child a credentials server (refreshed for as long as it runs) instead of keys. */
+  readonly server: boolean;
 }
 
 /**
@@ -22,18 +27,38 @@ export interface ExecArgs extends AssumeArgs {
  * AWS_PROFILE and AWS_DEFAULT_PROFILE removed (an SDK would prefer them). No shell: the program is looked up on
  * PATH. Its stdin, stdout, stderr and terminal are its own; its exit code (or 128 + the signal) is returned.
  */
-export async function execCommand(args: ExecArgs, env: Env, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): Promise<number> {
+export async function execCommand(args: ExecArgs, env: Record<string, string | undefined>, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): Promise<number> {
   const inside = env[PROFILE_MARKER];
   if (inside !== undefined && inside !== "" && inside !== args.profile) {
     throw new UserError(`this shell already holds the credentials of profile "${inside}" (from vegas-credentials exec): leave it (exit) before running exec for profile "${args.profile}"`);
   }
   const command = args.command.length > 0 ? [...args.command] : [userShell(env)];
+  // As this process began: fetching the credentials extends it for the SDK's own children, not for this one.
+  const chain = env[PROFILE_CHAIN_VARIABLE];
+  const perRequest = args.server ? credentialsPerRequest(args, env, reporter, loadFetch) : undefined;
   const { credentials, profile } = await assumeRole(args, env, reporter, loadFetch);
-  const childEnv: Record<string, string | undefined> = { ...env };
+  const childEnv: Record<string, string | undefined> = { ...env, [PROFILE_CHAIN_VARIABLE]: chain };
+  if (chain === undefined) delete childEnv[PROFILE_CHAIN_VARIABLE];
   delete childEnv.AWS_PROFILE;
   delete childEnv.AWS_DEFAULT_PROFILE;
-  for (const [name, value] of credentialVariables(credentials, knownRegion(profile))) childEnv[name] = value;
+  let server: CredentialServer | undefined;
+  if (perRequest !== undefined) {
+    // The child asks the server whenever its SDK wants fresh credentials: no keys in its environment.
+    server = startCredentialServer(perRequest, reporter);
+    for (const [name, value] of serverVariables(server, env)) childEnv[name] = value;
+  }
+  const variables = args.server ? regionVariables(knownRegion(profile)) : credentialVariables(credentials, knownRegion(profile));
+  for (const [name, value] of variables) childEnv[name] = value;
   childEnv[PROFILE_MARKER] = profile.name;
+  try {
+    return await runChild(command, childEnv);
+  } finally {
+    server?.stop();
+  }
+}
+
+/** Runs the child with its own stdin, stdout, stderr and terminal; forwards signals; its exit code comes back. */
+async function runChild(command: string[], childEnv: Record<string, string | undefined>): Promise<number> {
   let child: ReturnType<typeof Bun.spawn>;
   try {
     child = Bun.spawn(command, { env: childEnv, stdin: "inherit", stdout: "inherit", stderr: "inherit" });

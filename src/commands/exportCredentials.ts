@@ -36,8 +36,12 @@ export function credentialVariables(credentials: TemporaryCredentials, region: s
     ["AWS_SESSION_TOKEN", credentials.sessionToken],
     ["AWS_CREDENTIAL_EXPIRATION", credentials.expiration.toISOString().replace(/\.\d{3}Z$/, "Z")],
   ];
-  if (region !== undefined) variables.push(["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]);
-  return variables;
+  return [...variables, ...regionVariables(region)];
+}
+
+/** The region as the SDKs (AWS_REGION) and the AWS CLI (AWS_DEFAULT_REGION) read it; nothing when unknown. */
+export function regionVariables(region: string | undefined): [string, string][] {
+  return region === undefined ? [] : [["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]];
 }
 
 /**

@@ -174,12 +174,42 @@ function stsTarget(
   };
 }
 
-/** Where each partition's STS lives, and the region its roles use when none is configured. */
+/**
+ * Where each partition's STS lives, the region its roles use when none is configured, and the hosts of its
+ * console and of the sign-in endpoint that federates into it.
+ */
 const PARTITIONS = {
-  aws: { defaultRegion: DEFAULT_REGION, dnsSuffix: "amazonaws.com", globalEndpoint: true, regions: /^(?!cn-|us-gov-|us-iso)[a-z]{2}(-[a-z]+)+-\d+$/ },
-  "aws-cn": { defaultRegion: "cn-north-1", dnsSuffix: "amazonaws.com.cn", globalEndpoint: false, regions: /^cn-[a-z]+-\d+$/ },
-  "aws-us-gov": { defaultRegion: "us-gov-west-1", dnsSuffix: "amazonaws.com", globalEndpoint: false, regions: /^us-gov-[a-z]+-\d+$/ },
+  aws: {
+    defaultRegion: DEFAULT_REGION,
+    dnsSuffix: "amazonaws.com",
+    globalEndpoint: true,
+    regions: /^(?!cn-|us-gov-|us-iso)[a-z]{2}(-[a-z]+)+-\d+$/,
+    signinHost: "signin.aws.amazon.com",
+    consoleHost: "console.aws.amazon.com",
+  },
+  "aws-cn": {
+    defaultRegion: "cn-north-1",
+    dnsSuffix: "amazonaws.com.cn",
+    globalEndpoint: false,
+    regions: /^cn-[a-z]+-\d+$/,
+    signinHost: "signin.amazonaws.cn",
+    consoleHost: "console.amazonaws.cn",
+  },
+  "aws-us-gov": {
+    defaultRegion: "us-gov-west-1",
+    dnsSuffix: "amazonaws.com",
+    globalEndpoint: false,
+    regions: /^us-gov-[a-z]+-\d+$/,
+    signinHost: "signin.amazonaws-us-gov.com",
+    consoleHost: "console.amazonaws-us-gov.com",
+  },
 } as const;
+
+/** The partition of a role (aws, aws-cn, aws-us-gov), with its console, sign-in and region facts. */
+export function partitionOfRole(roleArn: string): (typeof PARTITIONS)[keyof typeof PARTITIONS] & { readonly name: string } {
+  const name = partitionOf(roleArn);
+  return { ...PARTITIONS[name], name };
+}
 
 function partitionOf(roleArn: string): keyof typeof PARTITIONS {
   const partition = roleArn.split(":")[1];

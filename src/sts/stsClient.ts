@@ -1,8 +1,8 @@
 import type { Reporter } from "../output/reporter.ts";
 import { type RoleProfile, requestedDurationSeconds } from "../config/roleProfile.ts";
 import type { TemporaryCredentials } from "./temporaryCredentials.ts";
-import { FileError } from "../files/fileError.ts";
-import { proxyFor } from "./proxyFor.ts";
+import { awsFetch } from "./awsFetch.ts";
+import { HIDDEN_CREDENTIALS_FILE } from "../environment.ts";
 
 /**
  * STS for one role profile, with the credentials that sign its calls already found. Calls throw the SDK's
@@ -25,41 +25,6 @@ export interface StsClient {
 export const ATTEMPT_TIMEOUT_MS = 8_000;
 export const CALL_DEADLINE_MS = 18_000;
 
-const PROXY_VARIABLES = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"];
-let proxyVariables: Record<string, string | undefined> | undefined;
-
-/**
- * Bun's fetch would also pick a proxy from the environment, by rules of its own: while a request is made,
- * proxyFor (botocore's rules) decides alone. The variables are back at once for anything run afterwards (a
- * source profile's credential_process).
- */
-function withoutProxyVariables<T>(request: () => T): T {
-  const saved = PROXY_VARIABLES.map((name) => [name, process.env[name]] as const);
-  for (const name of PROXY_VARIABLES) delete process.env[name];
-  try {
-    return request();
-  } finally {
-    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
-  }
-}
-
-/** The proxy variables as the process got them (a second client, after the MFA session's, still sees them). */
-function proxySettings(): Record<string, string | undefined> {
-  proxyVariables ??= Object.fromEntries(PROXY_VARIABLES.map((name) => [name, process.env[name]]));
-  return proxyVariables;
-}
-
-/** AWS_CA_BUNDLE, as botocore takes it: the certificates to trust instead of the system's (a TLS-inspecting proxy). */
-function caBundle(env: Record<string, string | undefined>): string | undefined {
-  const path = env.AWS_CA_BUNDLE;
-  if (!path) return undefined;
-  try {
-    return (require("node:fs") as typeof import("node:fs")).readFileSync(path, "utf8");
-  } catch (error) {
-    throw new FileError((error as { code?: string }).code ?? "EIO", path, "read AWS_CA_BUNDLE");
-  }
-}
-
 /**
  * Loads the SDK and finds the signing credentials before anyone is asked for a code: the source profile's
  * (the SDK finds them by profile name: keys, SSO, credential_process...; this tool never reads
@@ -68,8 +33,8 @@ function caBundle(env: Record<string, string | undefined>): string | undefined {
  */
 export async function openStsClient(profile: RoleProfile, reporter: Reporter, signWith?: TemporaryCredentials): Promise<StsClient> {
   giveTheSdkAHome(process.env);
-  const trusted = caBundle(process.env);
-  const proxyEnv = proxySettings();
+  showTheCredentialsFile(process.env);
+  const fetchFromAws = awsFetch();
   // The SDK costs 30–75 ms to load: only a cache miss pays for it.
   const [{ STSClient, AssumeRoleCommand, GetSessionTokenCommand }, { fromIni }, { FetchHttpHandler }] = await Promise.all([
     import("@aws-sdk/client-sts"),
@@ -90,14 +55,8 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
     // Bun's fetch: a deadline per attempt that covers connecting too, and the proxy botocore would use.
     requestHandler: new FetchHttpHandler({
       requestTimeout: signWith === undefined ? CALL_DEADLINE_MS - 1_000 : ATTEMPT_TIMEOUT_MS,
-      // Options Bun's fetch takes only beside the Request (a Request drops them).
-      customFetch: (request: Request) => {
-        const proxy = proxyFor(request.url, proxyEnv);
-        // STS never redirects: a signed request (with a single-use MFA code) is not sent on to another host.
-        return withoutProxyVariables(() =>
-          fetch(request, { redirect: "manual", ...(proxy === "" ? {} : { proxy }), ...(trusted === undefined ? {} : { tls: { ca: trusted } }) } as RequestInit),
-        );
-      },
+      // STS never redirects: a signed request (with a single-use MFA code) is not sent on to another host.
+      customFetch: (request: Request) => fetchFromAws(request),
     } as ConstructorParameters<typeof FetchHttpHandler>[0]),
     logger: sdkLogger(reporter),
   });
@@ -148,6 +107,14 @@ function giveTheSdkAHome(env: Record<string, string | undefined>): void {
   } catch {
     env.HOME = "/nonexistent";
   }
+}
+
+/** Inside `exec --server` the source profile's keys are where they were before exec hid them (see HIDDEN_CREDENTIALS_FILE). */
+function showTheCredentialsFile(env: Record<string, string | undefined>): void {
+  const hidden = env[HIDDEN_CREDENTIALS_FILE];
+  if (hidden === undefined) return;
+  if (hidden === "") delete env.AWS_SHARED_CREDENTIALS_FILE;
+  else env.AWS_SHARED_CREDENTIALS_FILE = hidden;
 }
 
 interface SdkCredentials {

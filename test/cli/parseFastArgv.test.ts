@@ -14,6 +14,8 @@ async function viaYargs(argv: string[]): Promise<AssumeArgs | undefined> {
         parsed = args;
       },
       export: async () => {},
+      login: async () => {},
+      serve: async () => {},
       other: async () => {},
     },
     context,

@@ -57,6 +57,8 @@ export interface StsDouble {
   /** The next call of this action fails so; calls queue up. */
   failNext(action: string, failure: StsFailure): void;
   setCredentialLifetime(seconds: number | undefined): void;
+  /** The assumed-role ARN of live role credentials this double issued, as AWS's sign-in endpoint checks them. */
+  roleSessionOf(accessKeyId: string, secretAccessKey: string, sessionToken: string): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -125,6 +127,11 @@ export async function startStsDouble(options: StsDoubleOptions): Promise<StsDoub
     failNext: (action, failure) => state.faults.set(action, [...(state.faults.get(action) ?? []), failure]),
     setCredentialLifetime: (seconds) => {
       state.lifetimeSeconds = seconds;
+    },
+    roleSessionOf: (accessKeyId, secretAccessKey, sessionToken) => {
+      const issued = state.issued.get(accessKeyId);
+      const live = issued !== undefined && issued.secretAccessKey === secretAccessKey && issued.sessionToken === sessionToken && issued.expiresAtMs > Date.now();
+      return live && issued.principal.kind === "role" ? issued.principal.arn : undefined;
     },
     stop: () => server.stop(true),
   };

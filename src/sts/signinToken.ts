@@ -1,0 +1,60 @@
+import type { TemporaryCredentials } from "./temporaryCredentials.ts";
+import { awsFetch } from "./awsFetch.ts";
+
+/** The sign-in endpoint answers within seconds; a hung one ends the run well before a person gives up. */
+export const SIGNIN_DEADLINE_MS = 15_000;
+
+/** A sign-in token is a few hundred characters; anything far larger is not one. */
+const LONGEST_ANSWER = 64 * 1024;
+
+/** Why the sign-in endpoint gave no token: what a person can act on, never the credentials sent. */
+export class SigninError extends Error {
+  override readonly name = "SigninError";
+}
+
+/**
+ * AWS's federation for a custom identity broker, step one: the role's session (`sessionId`, `sessionKey`,
+ * `sessionToken`) for a sign-in token, at `origin`/federation (the partition's sign-in host). No
+ * SessionDuration: AWS refuses it for credentials from AssumeRole, whose console session then lasts as the
+ * credentials do.
+ */
+export async function getSigninToken(origin: string, credentials: TemporaryCredentials): Promise<string> {
+  const session = JSON.stringify({ sessionId: credentials.accessKeyId, sessionKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken });
+  const url = `${origin}/federation?Action=getSigninToken&Session=${encodeURIComponent(session)}`;
+  let response: Response;
+  try {
+    response = await awsFetch()(url, { signal: AbortSignal.timeout(SIGNIN_DEADLINE_MS), headers: { Accept: "application/json" } });
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === "TimeoutError" || name === "AbortError") throw new SigninError(`${origin} did not answer within ${SIGNIN_DEADLINE_MS / 1000} s`);
+    throw new SigninError(`could not reach ${origin} (${(error as { code?: string }).code ?? name})`);
+  }
+  const text = await readBounded(response);
+  if (response.status !== 200) {
+    throw new SigninError(`${origin} refused the role's session (HTTP ${response.status}): ${STATUS_HINTS[response.status] ?? "see the status"}`);
+  }
+  let token: unknown;
+  try {
+    token = (JSON.parse(text) as { SigninToken?: unknown }).SigninToken;
+  } catch {
+    token = undefined;
+  }
+  // A token goes into a URL: only the characters AWS's tokens are made of.
+  if (typeof token !== "string" || !/^[A-Za-z0-9_\-.~+/=]{16,4096}$/.test(token)) throw new SigninError(`${origin} answered without a sign-in token (is it AWS's sign-in endpoint?)`);
+  return token;
+}
+
+const STATUS_HINTS: Record<number, string> = {
+  400: "the credentials are not a role's session, or they have expired",
+  403: "the role's session is not allowed to sign in to the console",
+};
+
+async function readBounded(response: Response): Promise<string> {
+  const length = Number(response.headers.get("content-length") ?? "0");
+  if (length > LONGEST_ANSWER) {
+    await response.body?.cancel();
+    return "";
+  }
+  const text = await response.text();
+  return text.length > LONGEST_ANSWER ? "" : text;
+}

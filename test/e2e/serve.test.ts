@@ -1,0 +1,213 @@
+/**
+ * `serve` and `exec --server`: a container-credentials endpoint on 127.0.0.1 that boto3 and the JS SDK's
+ * providers take the role from; requests without the token, with a wrong one, or under a foreign Host are
+ * refused; credentials that run out while it serves are fetched again (a new code from vegas_mfa_process).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { join } from "node:path";
+import { BINARY, MFA_SERIAL, Sandbox, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import type { StsDouble } from "../support/stsDouble.ts";
+
+const ROLE_SESSION_ARN = "arn:aws:sts::222222222222:assumed-role/SingerRole/SinatraAtTheSands";
+let sts: StsDouble;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  ensureBinary();
+  sts = await startReadmeSts();
+  sandbox = new Sandbox("");
+  // A code per run, as a password manager's CLI gives one: refreshes need no person.
+  const codes = join(sandbox.home, "next-code");
+  writeFileSync(codes, "#!/bin/sh\nn=$(cat \"$0.count\" 2>/dev/null || echo 300000)\nn=$((n + 1))\necho $n > \"$0.count\"\necho $n\n");
+  chmodSync(codes, 0o755);
+  sandbox.writeConfig(readmeConfig(`endpoint_url = ${sts.url}\n`).replace(`mfa_serial = ${MFA_SERIAL}\n`, `mfa_serial = ${MFA_SERIAL}\nvegas_mfa_process = ${codes}\n`));
+});
+
+afterAll(() => {
+  sts?.stop();
+  sandbox?.remove();
+});
+
+interface Serving {
+  url: string;
+  token: string;
+  /** Everything printed on stdout before serving. */
+  printed: string;
+  /** SIGTERM, then what the run said and its exit code. */
+  stop(): Promise<{ exitCode: number; stderr: string }>;
+}
+
+/** `serve` in the background, once it has printed its variables (bounded: 30 s). */
+async function startServe(extra: string[] = []): Promise<Serving> {
+  const child = Bun.spawn(["setsid", "--wait", BINARY, "serve", "--profile", "frank@concerts", ...extra], { env: sandbox.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const stderr = new Response(child.stderr).text();
+  const reader = child.stdout.getReader();
+  let printed = "";
+  const deadline = Date.now() + 30_000;
+  while (!printed.includes("\nunset ") && Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => undefined)]);
+    if (chunk === undefined || chunk.done) break;
+    printed += new TextDecoder().decode(chunk.value);
+  }
+  reader.releaseLock();
+  const variable = (name: string) => new RegExp(`^export ${name}='([^']*)'$`, "m").exec(printed)?.[1];
+  const url = variable("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  const token = variable("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+  if (url === undefined || token === undefined) {
+    child.kill();
+    throw new Error(`serve printed no variables: ${printed} ${await stderr}`);
+  }
+  return {
+    url,
+    token,
+    printed,
+    stop: async () => {
+      child.kill("SIGTERM");
+      return { exitCode: await child.exited, stderr: await stderr };
+    },
+  };
+}
+
+/** The environment a shell gets by evaluating what serve printed. */
+function servedEnv(serving: Serving): Record<string, string> {
+  const result = Bun.spawnSync(["sh", "-c", `${serving.printed}\nenv`], { env: { ...sandbox.env, AWS_PROFILE: "frank@concerts", AWS_ACCESS_KEY_ID: "AKIASTALE" } });
+  return Object.fromEntries(
+    result.stdout
+      .toString()
+      .trimEnd()
+      .split("\n")
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+}
+
+const BOTO3_CLIENT = `
+import boto3, json, os, sys, time
+session = boto3.Session(region_name="us-west-1")
+keys = []
+for pause in [float(arg) for arg in sys.argv[1:]] or [0]:
+    time.sleep(pause)
+    keys.append(session.get_credentials().get_frozen_credentials().access_key)
+identity = session.client("sts", endpoint_url=os.environ["STS_URL"]).get_caller_identity()
+print(json.dumps({"keys": keys, "arn": identity["Arn"], "method": session.get_credentials().method}))
+`;
+
+async function runPython(env: Record<string, string>, pauses: string[] = []): Promise<{ keys: string[]; arn: string; method: string }> {
+  const child = Bun.spawn(["python3", "-c", BOTO3_CLIENT, ...pauses], { env: { ...env, STS_URL: sts.url }, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  if (exitCode !== 0) throw new Error(`boto3 failed (${exitCode}): ${stderr}`);
+  return JSON.parse(stdout);
+}
+
+/** An HTTP/1.1 GET written by hand, so the Host header is exactly `host`; the status code comes back. */
+function rawGet(url: string, host: string, token?: string): Promise<number> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), "127.0.0.1", () => {
+      socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\n${token === undefined ? "" : `Authorization: ${token}\r\n`}Connection: close\r\n\r\n`);
+    });
+    let answer = "";
+    socket.setTimeout(10_000, () => socket.destroy(new Error("no answer")));
+    socket.on("data", (data) => {
+      answer += data.toString();
+    });
+    socket.on("end", () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
+    socket.on("error", reject);
+  });
+}
+
+describe("serve", () => {
+  test("boto3 and the JS SDK's container providers get the role from it; it refuses no token, a wrong one and a foreign Host", async () => {
+    sts.setCredentialLifetime(undefined);
+    const serving = await startServe();
+    try {
+      expect(serving.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(serving.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const env = servedEnv(serving);
+      expect(env.AWS_PROFILE).toBeUndefined();
+      expect(env.AWS_ACCESS_KEY_ID).toBeUndefined();
+      const boto3 = await runPython(env);
+      expect(boto3.method).toBe("container-role");
+      expect(boto3.arn).toBe(ROLE_SESSION_ARN);
+
+      const js = Bun.spawnSync(
+        [
+          process.execPath,
+          "-e",
+          `const { fromHttp } = await import("@aws-sdk/credential-provider-http");
+           const { fromContainerMetadata } = await import("@smithy/credential-provider-imds");
+           const a = await fromHttp({})(); const b = await fromContainerMetadata()();
+           console.log(JSON.stringify([a.accessKeyId, b.accessKeyId, a.expiration.toISOString()]));`,
+        ],
+        { env: { ...env, PATH: process.env.PATH ?? "" }, cwd: join(import.meta.dir, "../..") },
+      );
+      expect(js.stderr.toString()).toBe("");
+      const [fromHttpKey, fromContainerKey] = JSON.parse(js.stdout.toString());
+      expect(fromHttpKey).toBe(boto3.keys[0]);
+      expect(fromContainerKey).toBe(boto3.keys[0]);
+
+      expect(await rawGet(serving.url, new URL(serving.url).host)).toBe(401);
+      expect(await rawGet(serving.url, new URL(serving.url).host, `${serving.token.slice(0, -1)}x`)).toBe(403);
+      expect(await rawGet(serving.url, `attacker.example:${new URL(serving.url).port}`, serving.token)).toBe(403);
+      expect(await rawGet(serving.url, `localhost:${new URL(serving.url).port}`, serving.token)).toBe(200);
+      const stopped = await serving.stop();
+      expect(stopped.exitCode).toBe(0);
+      expect(stopped.stderr).toContain("refused a request for credentials: no Authorization token");
+      expect(stopped.stderr).toContain("refused a request for credentials: a wrong Authorization token");
+      expect(stopped.stderr).toContain('refused a request for credentials: Host "attacker.example:');
+      expect(stopped.stderr).not.toContain(serving.token);
+    } finally {
+      await serving.stop();
+    }
+  }, 60_000);
+
+  test("credentials that run out while it serves are fetched again, with a new code, without a restart", async () => {
+    // 302 s: fresh for the first 2 s only (a refresh is due with 300 s left); boto3 asks again each time.
+    sts.setCredentialLifetime(302);
+    expect((await sandbox.run([BINARY, "cache", "clean", "--credential"])).exitCode).toBe(0);
+    const before = sts.count("AssumeRole");
+    const serving = await startServe();
+    try {
+      const boto3 = await runPython(servedEnv(serving), ["0", "3"]);
+      expect(new Set(boto3.keys).size).toBe(2);
+      // serve's own first fetch, and at least one while it served (one more when boto3 started late).
+      expect(sts.count("AssumeRole") - before).toBeGreaterThanOrEqual(2);
+      expect(boto3.arn).toBe(ROLE_SESSION_ARN);
+    } finally {
+      const stopped = await serving.stop();
+      expect(stopped.exitCode).toBe(0);
+      sts.setCredentialLifetime(undefined);
+    }
+  }, 60_000);
+
+  test("--port: that port, or one line when it is taken", async () => {
+    const taken = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    try {
+      const result = await sandbox.run([BINARY, "serve", "--profile", "frank@concerts", "--port", String(taken.port)]);
+      expect(result).toEqual({ exitCode: 2, stdout: "", stderr: `vegas-credentials: --port ${taken.port} is in use on 127.0.0.1: pick another port or leave --port out for a free one\n` });
+      const bad = await sandbox.run([BINARY, "serve", "--profile", "frank@concerts", "--port", "http"]);
+      expect(bad).toEqual({ exitCode: 2, stdout: "", stderr: 'vegas-credentials: serve --port: "http" is not a port (1-65535)\n' });
+    } finally {
+      taken.stop(true);
+    }
+  });
+});
+
+describe("exec --server", () => {
+  test("a boto3 child gets the role from the server, with no keys in its environment, and its exit code comes back", async () => {
+    const program = `${BOTO3_CLIENT}\nimport os\nassert "AWS_ACCESS_KEY_ID" not in os.environ\nassert os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"].startswith("http://127.0.0.1:")\nsys.exit(5)`;
+    const result = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", "--server", "--", "python3", "-c", program], { STS_URL: sts.url });
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(5);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.method).toBe("container-role");
+    expect(printed.arn).toBe(ROLE_SESSION_ARN);
+  });
+
+  test("inside it, assume for the same profile still finds the source profile's keys", async () => {
+    const result = await sandbox.run([BINARY, "exec", "--server", "-p", "frank@concerts", "--", "sh", "-c", `${BINARY} cache clean --credential >/dev/null && ${BINARY} assume -p frank@concerts`]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).Version).toBe(1);
+  });
+});
