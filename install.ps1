@@ -1,4 +1,4 @@
-# Installs vegas-credentials for Windows from a release, after checking its SHA-256.
+# Installs vegas-credentials for Windows from a release archive, after checking its SHA-256.
 #   irm https://github.com/vegas-credentials/vegas-credentials/releases/latest/download/install.ps1 | iex
 #   .\install.ps1 [-Dir DIR] [-BaseUrl URL]
 # Environment: VEGAS_CREDENTIALS_INSTALL_DIR (default %LOCALAPPDATA%\Programs\vegas-credentials),
@@ -23,7 +23,7 @@ if (-not $Dir) { $Dir = Join-Path $env:LOCALAPPDATA 'Programs\vegas-credentials'
 # Windows on ARM runs the x64 build under emulation.
 $arch = $env:PROCESSOR_ARCHITECTURE
 if ($arch -ne 'AMD64' -and $arch -ne 'ARM64') { Fail "there is no vegas-credentials build for Windows on $arch: only x64" }
-$name = 'vegas-credentials-windows-x64.exe'
+$name = 'vegas-credentials-windows-x64.zip'
 
 $work = Join-Path ([IO.Path]::GetTempPath()) ("vegas-credentials-" + [Guid]::NewGuid())
 New-Item -ItemType Directory -Path $work | Out-Null
@@ -44,9 +44,15 @@ try {
   $actual = (Get-FileHash -Algorithm SHA256 -Path (Join-Path $work $name)).Hash.ToLowerInvariant()
   if ($actual -ne $expected) { Fail "the SHA-256 of $name is $actual, but SHA256SUMS says ${expected}: refusing to install it (nothing was installed)" }
 
+  # Only the binary comes out of the (checked) archive.
+  $unpacked = Join-Path $work 'unpacked'
+  Expand-Archive -Path (Join-Path $work $name) -DestinationPath $unpacked
+  $binary = Join-Path $unpacked 'vegas-credentials.exe'
+  if (-not (Test-Path -PathType Leaf $binary)) { Fail "$name holds no vegas-credentials.exe: refusing to install it (nothing was installed)" }
+
   New-Item -ItemType Directory -Force -Path $Dir | Out-Null
   $target = Join-Path $Dir 'vegas-credentials.exe'
-  Move-Item -Force -Path (Join-Path $work $name) -Destination $target
+  Move-Item -Force -Path $binary -Destination $target
   $version = & $target version
   if ($LASTEXITCODE -ne 0) { Fail "installed $target, but it does not run here" }
   Write-Host "Installed vegas-credentials $version as $target"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # shellcheck disable=SC2016 # $VARIABLES in the messages are meant literally
-# Installs the vegas-credentials binary for this machine from a release, after checking its SHA-256.
+# Installs the vegas-credentials binary for this machine from a release archive, after checking its SHA-256.
 #   curl -fsSL https://github.com/vegas-credentials/vegas-credentials/releases/latest/download/install.sh | sh
 #   sh install.sh [--dir DIR] [--base-url URL]
 # Environment: VEGAS_CREDENTIALS_INSTALL_DIR (default ~/.local/bin), VEGAS_CREDENTIALS_BASE_URL (where the
@@ -59,6 +59,7 @@ if [ "$os" = linux ] && { ls /lib/ld-musl-* >/dev/null 2>&1 || ldd --version 2>&
   arch=x64-musl
 fi
 name="vegas-credentials-$os-$arch"
+archive="$name.tar.gz"
 
 download() {
   if command -v curl >/dev/null 2>&1; then
@@ -83,18 +84,21 @@ sha256() {
 work="$(mktemp -d 2>/dev/null || mktemp -d -t vegas-credentials)"
 trap 'rm -rf "$work"' EXIT INT TERM
 
-printf 'Downloading %s from %s\n' "$name" "$base_url"
-download "$base_url/$name" "$work/$name"
+printf 'Downloading %s from %s\n' "$archive" "$base_url"
+download "$base_url/$archive" "$work/$archive"
 download "$base_url/SHA256SUMS" "$work/SHA256SUMS"
-expected="$(awk -v name="$name" '$2 == name || $2 == "*" name { print $1; exit }' "$work/SHA256SUMS")"
-[ -n "$expected" ] || fail "SHA256SUMS has no line for $name: refusing to install it (nothing was installed)"
-actual="$(sha256 "$work/$name")"
-[ "$expected" = "$actual" ] || fail "the SHA-256 of $name is $actual, but SHA256SUMS says $expected: refusing to install it (nothing was installed)"
+expected="$(awk -v name="$archive" '$2 == name || $2 == "*" name { print $1; exit }' "$work/SHA256SUMS")"
+[ -n "$expected" ] || fail "SHA256SUMS has no line for $archive: refusing to install it (nothing was installed)"
+actual="$(sha256 "$work/$archive")"
+[ "$expected" = "$actual" ] || fail "the SHA-256 of $archive is $actual, but SHA256SUMS says $expected: refusing to install it (nothing was installed)"
+# Only the binary comes out of the (checked) archive.
+mkdir "$work/unpacked"
+tar -xzf "$work/$archive" -C "$work/unpacked" vegas-credentials 2>/dev/null || fail "$archive holds no vegas-credentials binary: refusing to install it (nothing was installed)"
 
 # Into place in one rename, so a running AWS tool never sees half a binary.
 mkdir -p "$install_dir" || fail "cannot create $install_dir"
 target="$install_dir/vegas-credentials"
-cp "$work/$name" "$install_dir/.vegas-credentials.new.$$" || fail "cannot write into $install_dir"
+cp "$work/unpacked/vegas-credentials" "$install_dir/.vegas-credentials.new.$$" || fail "cannot write into $install_dir"
 chmod 755 "$install_dir/.vegas-credentials.new.$$"
 mv -f "$install_dir/.vegas-credentials.new.$$" "$target" || fail "cannot replace $target"
 version="$("$target" version 2>/dev/null)" || fail "installed $target, but it does not run here: $("$target" version 2>&1 | head -n 1)"

@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { ROOT } from "../support/sandbox.ts";
 
 const VERSION = "9.9.9-install-test";
-const HOST_BUILD = "vegas-credentials-linux-x64";
+const HOST_BUILD = "vegas-credentials-linux-x64.tar.gz";
 const onLinuxX64 = process.platform === "linux" && process.arch === "x64";
 const work = mkdtempSync(join(tmpdir(), "vegas-install-"));
 const release = join(work, "release");
 let server: ReturnType<typeof Bun.serve> | undefined;
-/** Each folder served under its own path: /good/, /corrupt-binary/, /corrupt-sums/, /no-line/. */
+/** Each folder served under its own path: /good/, /corrupt-archive/, /corrupt-sums/, /no-line/, /no-binary/. */
 const served = new Map<string, string>();
 
 beforeAll(() => {
@@ -23,13 +23,22 @@ beforeAll(() => {
   const built = Bun.spawnSync([process.execPath, "run", "build.ts", "--target", "linux-x64", "--outdir", release, "--version", VERSION], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
   if (built.exitCode !== 0) throw new Error(`build.ts failed: ${built.stderr.toString()}`);
   served.set("good", release);
-  served.set("corrupt-binary", variant("corrupt-binary", (folder) => {
+  served.set("corrupt-archive", variant("corrupt-archive", (folder) => {
     const bytes = readFileSync(join(folder, HOST_BUILD));
     bytes[bytes.length - 100] = (bytes[bytes.length - 100] ?? 0) ^ 0xff;
     writeFileSync(join(folder, HOST_BUILD), bytes);
   }));
   served.set("corrupt-sums", variant("corrupt-sums", (folder) => writeFileSync(join(folder, "SHA256SUMS"), `${"0".repeat(64)}  ${HOST_BUILD}\n`)));
-  served.set("no-line", variant("no-line", (folder) => writeFileSync(join(folder, "SHA256SUMS"), `${"0".repeat(64)}  vegas-credentials-darwin-arm64\n`)));
+  served.set("no-line", variant("no-line", (folder) => writeFileSync(join(folder, "SHA256SUMS"), `${"0".repeat(64)}  vegas-credentials-darwin-arm64.tar.gz\n`)));
+  // A checked archive without the binary (a release made wrongly): nothing is installed.
+  served.set("no-binary", variant("no-binary", (folder) => {
+    const empty = join(folder, "empty");
+    mkdirSync(empty);
+    writeFileSync(join(empty, "README.md"), "nothing here\n");
+    Bun.spawnSync(["tar", "-czf", join(folder, HOST_BUILD), "-C", empty, "README.md"]);
+    const hash = Bun.spawnSync(["sha256sum", join(folder, HOST_BUILD)]).stdout.toString().split(" ")[0];
+    writeFileSync(join(folder, "SHA256SUMS"), `${hash}  ${HOST_BUILD}\n`);
+  }));
   server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -108,9 +117,10 @@ describe.skipIf(!onLinuxX64)("install.sh", () => {
   });
 
   test.each([
-    ["corrupt-binary", /^install\.sh: the SHA-256 of vegas-credentials-linux-x64 is [0-9a-f]{64}, but SHA256SUMS says [0-9a-f]{64}: refusing to install it \(nothing was installed\)\n$/],
-    ["corrupt-sums", /^install\.sh: the SHA-256 of vegas-credentials-linux-x64 is [0-9a-f]{64}, but SHA256SUMS says 0{64}: refusing to install it \(nothing was installed\)\n$/],
-    ["no-line", /^install\.sh: SHA256SUMS has no line for vegas-credentials-linux-x64: refusing to install it \(nothing was installed\)\n$/],
+    ["corrupt-archive", /^install\.sh: the SHA-256 of vegas-credentials-linux-x64\.tar\.gz is [0-9a-f]{64}, but SHA256SUMS says [0-9a-f]{64}: refusing to install it \(nothing was installed\)\n$/],
+    ["corrupt-sums", /^install\.sh: the SHA-256 of vegas-credentials-linux-x64\.tar\.gz is [0-9a-f]{64}, but SHA256SUMS says 0{64}: refusing to install it \(nothing was installed\)\n$/],
+    ["no-line", /^install\.sh: SHA256SUMS has no line for vegas-credentials-linux-x64\.tar\.gz: refusing to install it \(nothing was installed\)\n$/],
+    ["no-binary", /^install\.sh: vegas-credentials-linux-x64\.tar\.gz holds no vegas-credentials binary: refusing to install it \(nothing was installed\)\n$/],
   ])("%s: refused with one line, and an installed binary is left as it was", async (folder, message) => {
     const dir = join(work, `keep-${folder}`);
     mkdirSync(dir);
@@ -142,8 +152,8 @@ describe.skipIf(!onLinuxX64)("install.sh", () => {
 
   test("macOS on arm64 and Linux on arm64 ask for their own builds", async () => {
     for (const [uname, build] of [
-      [{ s: "Darwin", m: "arm64" }, "vegas-credentials-darwin-arm64"],
-      [{ s: "Linux", m: "aarch64" }, "vegas-credentials-linux-arm64"],
+      [{ s: "Darwin", m: "arm64" }, "vegas-credentials-darwin-arm64.tar.gz"],
+      [{ s: "Linux", m: "aarch64" }, "vegas-credentials-linux-arm64.tar.gz"],
     ] as const) {
       const result = await install(["--base-url", url("good")], {}, uname);
       expect(result.stdout).toContain(`Downloading ${build} from`);
