@@ -1,5 +1,5 @@
 import { requireHome } from "../files/homeFolder.ts";
-import { isAbsolutePath, joinPath } from "../files/joinPath.ts";
+import { isAbsolutePath, joinPathOn } from "../files/joinPath.ts";
 
 /**
  * Where entries live: `$XDG_CACHE_HOME/vegas-credentials` when set (any OS), else the platform's own cache
@@ -8,10 +8,10 @@ import { isAbsolutePath, joinPath } from "../files/joinPath.ts";
 export function cacheFolderPath(env: Record<string, string | undefined>, home: string | undefined, platform = process.platform): string {
   const xdg = env.XDG_CACHE_HOME;
   // The XDG spec says relative paths are invalid and must be ignored.
-  if (xdg && isAbsolutePath(xdg)) return joinPath(xdg, "vegas-credentials");
-  if (platform === "win32" && env.LOCALAPPDATA && isAbsolutePath(env.LOCALAPPDATA)) return joinPath(env.LOCALAPPDATA, "vegas-credentials", "cache");
+  if (xdg && isAbsolutePath(xdg)) return joinPathOn(platform, xdg, "vegas-credentials");
+  if (platform === "win32" && env.LOCALAPPDATA && isAbsolutePath(env.LOCALAPPDATA)) return joinPathOn(platform, env.LOCALAPPDATA, "vegas-credentials", "cache");
   const base = requireHome(home, "XDG_CACHE_HOME to a folder of yours");
-  if (platform === "darwin") return joinPath(base, "Library", "Caches", "vegas-credentials");
-  if (platform === "win32") return joinPath(base, "AppData", "Local", "vegas-credentials", "cache");
-  return joinPath(base, ".cache", "vegas-credentials");
+  if (platform === "darwin") return joinPathOn(platform, base, "Library", "Caches", "vegas-credentials");
+  if (platform === "win32") return joinPathOn(platform, base, "AppData", "Local", "vegas-credentials", "cache");
+  return joinPathOn(platform, base, ".cache", "vegas-credentials");
 }

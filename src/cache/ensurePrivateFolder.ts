@@ -11,9 +11,10 @@ const STALE_TEMP_MS = 10 * 60 * 1000;
 
 /**
  * Makes the folder (0700) if needed and refuses one that is a symbolic link, that others could write to or that
- * belongs to someone else: whoever controls the folder controls what this tool hands to the AWS tools.
+ * belongs to someone else: whoever controls the folder controls what this tool hands to the AWS tools. Then
+ * removes the temp files of killed runs, on every OS (`platform`: injected by tests of another OS's rules).
  */
-export function ensurePrivateFolder(folder: PrivateFolder): void {
+export function ensurePrivateFolder(folder: PrivateFolder, platform: NodeJS.Platform = process.platform): void {
   const { path, name, movedBy } = folder;
   try {
     mkdirSync(path, { recursive: true, mode: 0o700 });
@@ -24,8 +25,9 @@ export function ensurePrivateFolder(folder: PrivateFolder): void {
   }
   const status = linkStatus(path);
   if (status === undefined) throw new UserError(`cannot make the ${name} ${path}: fix its parent folder or set ${movedBy} elsewhere`);
-  checkPrivateFolder(folder, status);
-  if (process.platform !== "win32" && (status.mode & 0o077) !== 0) chmodSync(path, 0o700);
+  checkPrivateFolder(folder, status, platform);
+  // Windows keeps no POSIX mode bits: %LOCALAPPDATA% is private to the user by its ACL.
+  if (platform !== "win32" && (status.mode & 0o077) !== 0) chmodSync(path, 0o700);
   removeStaleTempFiles(path);
 }
 

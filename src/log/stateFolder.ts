@@ -1,4 +1,4 @@
-import { isAbsolutePath, joinPath } from "../files/joinPath.ts";
+import { isAbsolutePath, joinPathOn } from "../files/joinPath.ts";
 import type { PrivateFolder } from "../files/privateFolder.ts";
 
 /**
@@ -9,12 +9,12 @@ import type { PrivateFolder } from "../files/privateFolder.ts";
 export function stateFolderPath(env: Record<string, string | undefined>, home: string | undefined, platform = process.platform): string | undefined {
   const xdg = env.XDG_STATE_HOME;
   // The XDG spec says relative paths are invalid and must be ignored.
-  if (xdg && isAbsolutePath(xdg)) return joinPath(xdg, "vegas-credentials");
-  if (platform === "win32" && env.LOCALAPPDATA && isAbsolutePath(env.LOCALAPPDATA)) return joinPath(env.LOCALAPPDATA, "vegas-credentials", "state");
+  if (xdg && isAbsolutePath(xdg)) return joinPathOn(platform, xdg, "vegas-credentials");
+  if (platform === "win32" && env.LOCALAPPDATA && isAbsolutePath(env.LOCALAPPDATA)) return joinPathOn(platform, env.LOCALAPPDATA, "vegas-credentials", "state");
   if (home === undefined) return undefined;
-  if (platform === "darwin") return joinPath(home, "Library", "Logs", "vegas-credentials");
-  if (platform === "win32") return joinPath(home, "AppData", "Local", "vegas-credentials", "state");
-  return joinPath(home, ".local", "state", "vegas-credentials");
+  if (platform === "darwin") return joinPathOn(platform, home, "Library", "Logs", "vegas-credentials");
+  if (platform === "win32") return joinPathOn(platform, home, "AppData", "Local", "vegas-credentials", "state");
+  return joinPathOn(platform, home, ".local", "state", "vegas-credentials");
 }
 
 export function stateFolder(path: string): PrivateFolder {
