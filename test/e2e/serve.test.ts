@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { BINARY, MFA_SERIAL, Sandbox, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
 
+/** A Python that has boto3 (the first on PATH, else Debian's, which .ci/run gives it). */
+const PYTHON = ["python3", "/usr/bin/python3"].find((python) => Bun.spawnSync([python, "-c", "import boto3"]).exitCode === 0) ?? "python3";
 const ROLE_SESSION_ARN = "arn:aws:sts::222222222222:assumed-role/SingerRole/SinatraAtTheSands";
 let sts: StsDouble;
 let sandbox: Sandbox;
@@ -94,7 +96,7 @@ print(json.dumps({"keys": keys, "arn": identity["Arn"], "method": session.get_cr
 `;
 
 async function runPython(env: Record<string, string>, pauses: string[] = []): Promise<{ keys: string[]; arn: string; method: string }> {
-  const child = Bun.spawn(["python3", "-c", BOTO3_CLIENT, ...pauses], { env: { ...env, STS_URL: sts.url }, stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([PYTHON, "-c", BOTO3_CLIENT, ...pauses], { env: { ...env, STS_URL: sts.url }, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   if (exitCode !== 0) throw new Error(`boto3 failed (${exitCode}): ${stderr}`);
   return JSON.parse(stdout);
@@ -197,7 +199,7 @@ describe("serve", () => {
 describe("exec --server", () => {
   test("a boto3 child gets the role from the server, with no keys in its environment, and its exit code comes back", async () => {
     const program = `${BOTO3_CLIENT}\nimport os\nassert "AWS_ACCESS_KEY_ID" not in os.environ\nassert os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"].startswith("http://127.0.0.1:")\nsys.exit(5)`;
-    const result = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", "--server", "--", "python3", "-c", program], { STS_URL: sts.url });
+    const result = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", "--server", "--", PYTHON, "-c", program], { STS_URL: sts.url });
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(5);
     const printed = JSON.parse(result.stdout);
