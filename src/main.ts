@@ -58,32 +58,33 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 /**
- * `exec [options] [--] COMMAND [ARGS…]`: the options are read like assume's (the same fast parser), the rest is
- * the child's argv untouched. undefined for anything else (help, a bad option), which goes to yargs.
+ * `exec [options] [--] COMMAND [ARGS…]`: the options (up to `--` or the first word that is neither an option
+ * nor an option's value) are read like assume's, with the fast parser, plus `--server`; the rest is the
+ * child's argv untouched, its own --help and --server included. undefined for anything else (help, a bad
+ * option), which goes to yargs.
  */
 function splitExecArgv(argv: readonly string[]): ExecArgs | undefined {
-  if (argv[0] !== "exec" || argv.includes("--help") || argv.includes("-h")) return undefined;
-  const serverAt = argv.indexOf("--server");
-  const separatorAt = argv.indexOf("--");
-  if (serverAt > 0 && (separatorAt < 0 || serverAt < separatorAt)) {
-    const rest = splitExecArgv(argv.filter((_, index) => index !== serverAt));
-    return rest === undefined || rest.server ? undefined : { ...rest, server: true };
-  }
-  const separator = argv.indexOf("--");
-  let end = separator >= 0 ? separator : argv.length;
-  if (separator < 0) {
-    // Without --, the command starts at the first word that is neither an option nor an option's value.
-    for (let index = 1; index < argv.length; index++) {
-      const arg = argv[index] ?? "";
-      if (arg === "--profile" || arg === "-p") index++;
-      else if (!arg.startsWith("-")) {
-        end = index;
-        break;
-      }
+  if (argv[0] !== "exec") return undefined;
+  let end = argv.length;
+  let commandAt = argv.length;
+  for (let index = 1; index < argv.length; index++) {
+    const arg = argv[index] ?? "";
+    if (arg === "--") {
+      end = index;
+      commandAt = index + 1;
+      break;
+    }
+    if (arg === "--profile" || arg === "-p") index++;
+    else if (!arg.startsWith("-")) {
+      end = index;
+      commandAt = index;
+      break;
     }
   }
-  const options = parseFastArgv(["assume", ...argv.slice(1, end)]);
-  return options === undefined ? undefined : { ...options, command: argv.slice(separator >= 0 ? end + 1 : end), server: false };
+  const options = argv.slice(1, end);
+  if (options.includes("--help") || options.includes("-h")) return undefined;
+  const parsed = parseFastArgv(["assume", ...options.filter((option) => option !== "--server")]);
+  return parsed === undefined ? undefined : { ...parsed, command: argv.slice(commandAt), server: options.includes("--server") };
 }
 
 /** One line per run in the state folder's log; shell completion (a run per TAB) is not worth a line. */

@@ -18,7 +18,10 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
  * goes to the browser, or to stdout (returned, for the caller to hand over), never to the log or stderr.
  */
 export async function consoleLogin(args: LoginArgs, env: Env, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): Promise<string | undefined> {
+  // What can be checked without the profile is checked before any MFA code is asked for.
   const signin = signinOrigin(env);
+  if (args.region !== undefined && !REGION.test(args.region)) throw new UserError(`login --region: "${args.region.slice(0, 40)}" is not a region, like us-east-1`, 2);
+  if (args.path !== undefined) consoleDestination("console.aws.amazon.com", "us-east-1", args.path);
   const { credentials, profile } = await assumeRole(args, env, reporter, loadFetch);
   const partition = partitionOfRole(profile.roleArn);
   const region = args.region ?? (profile.sts.useGlobalEndpoint ? partition.defaultRegion : profile.sts.region);
@@ -57,7 +60,8 @@ export function consoleDestination(consoleHost: string, region: string, path = "
     throw new UserError(`login --path: "${path.slice(0, 80)}" is not a path in the console: give one like /s3/home or /ec2/home#Instances`, 2);
   }
   const url = new URL(path, `https://${consoleHost}`);
-  if (url.host !== consoleHost) throw new UserError(`login --path: "${path.slice(0, 80)}" leads away from ${consoleHost}`, 2);
+  // "/..//x" normalizes to "//x", which a browser may read as another host.
+  if (url.host !== consoleHost || url.pathname.startsWith("//")) throw new UserError(`login --path: "${path.slice(0, 80)}" leads away from ${consoleHost}`, 2);
   if (!url.searchParams.has("region")) url.searchParams.set("region", region);
   return url.toString();
 }

@@ -46,6 +46,25 @@ export interface CredentialServer {
 
 /** Host headers that name this server: the loopback address it listens on, or localhost, at its port. */
 const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost"]);
+const STILL_GOOD_MS = 60_000;
+const RETRY_AFTER_MS = 30_000;
+/** Refusals are told one line at a time, at most one per this long (anything that finds the port could flood the terminal). */
+const REFUSAL_QUIET_MS = 10_000;
+
+/** Tells the first refusal, then how many more there were, at most once per REFUSAL_QUIET_MS. */
+function refusalTeller(reporter: Reporter): (why: string) => void {
+  let toldAt = Number.NEGATIVE_INFINITY;
+  let untold = 0;
+  return (why) => {
+    if (Date.now() - toldAt < REFUSAL_QUIET_MS) {
+      untold++;
+      return;
+    }
+    reporter.warn(`refused a request for credentials: ${why}${untold > 0 ? ` (and ${untold} more since the last such line)` : ""}`);
+    toldAt = Date.now();
+    untold = 0;
+  };
+}
 
 /**
  * A container-credentials endpoint on 127.0.0.1 (a random port unless `port`): GET / with the token in
@@ -56,12 +75,32 @@ const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost"]);
 export function startCredentialServer(credentials: () => Promise<TemporaryCredentials>, reporter: Reporter, port = 0): CredentialServer {
   const token = randomToken();
   let inFlight: Promise<TemporaryCredentials> | undefined;
+  let lastGood: TemporaryCredentials | undefined;
+  let failedAt = Number.NEGATIVE_INFINITY;
+  // Credentials still good for a while stand in when a refresh fails (and for a while after), rather than a
+  // 503 to every request, each asking for another MFA code.
+  const stillGood = () => (lastGood !== undefined && lastGood.expiration.getTime() - Date.now() > STILL_GOOD_MS ? lastGood : undefined);
+  const refresh = async () => {
+    const standIn = stillGood();
+    if (standIn !== undefined && Date.now() - failedAt < RETRY_AFTER_MS) return standIn;
+    try {
+      lastGood = await credentials();
+      return lastGood;
+    } catch (error) {
+      failedAt = Date.now();
+      if (standIn === undefined) throw error;
+      const message = isUserError(error) ? error.message : `unexpected ${error instanceof Error ? error.name : "error"}`;
+      reporter.warn(`could not refresh the credentials (${message}): serving those valid until ${standIn.expiration.toISOString()} and trying again in ${RETRY_AFTER_MS / 1000} s`);
+      return standIn;
+    }
+  };
   const shared = () => {
-    inFlight ??= credentials().finally(() => {
+    inFlight ??= refresh().finally(() => {
       inFlight = undefined;
     });
     return inFlight;
   };
+  const refused = refusalTeller(reporter);
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({
@@ -70,7 +109,7 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
       fetch: async (request) => {
         const refusal = refusalOf(request, server.port ?? port, token);
         if (refusal !== undefined) {
-          reporter.warn(`refused a request for credentials: ${refusal.why}`);
+          refused(refusal.why);
           return answer(refusal.status, { Code: refusal.code, Message: refusal.why });
         }
         try {
@@ -108,7 +147,8 @@ interface Refusal {
 /** Why a request gets no credentials, or undefined. The Host comes first: a rebinding page never learns more. */
 export function refusalOf(request: Request, port: number, token: string): Refusal | undefined {
   const host = request.headers.get("host") ?? "";
-  if (!namesThisServer(host, port)) {
+  // An absolute-form request line (GET http://other/) names its host there too.
+  if (!namesThisServer(host, port) || !namesThisServer(new URL(request.url).host, port)) {
     return { status: 403, code: "ForeignHost", why: `Host "${host.slice(0, 80)}" is not 127.0.0.1:${port} or localhost:${port} (a web page reaching in under another name?)` };
   }
   if (request.method !== "GET") return { status: 405, code: "MethodNotAllowed", why: `${request.method.slice(0, 20)} instead of GET` };
@@ -119,9 +159,10 @@ export function refusalOf(request: Request, port: number, token: string): Refusa
   return undefined;
 }
 
+/** A client leaves the port out of Host when it is 80, and so does a URL. */
 function namesThisServer(host: string, port: number): boolean {
-  const match = /^([^:]+):(\d+)$/.exec(host.toLowerCase());
-  return match !== null && LOOPBACK_NAMES.has(match[1] ?? "") && Number(match[2]) === port;
+  const match = /^([^:]+)(?::(\d+))?$/.exec(host.toLowerCase());
+  return match !== null && LOOPBACK_NAMES.has(match[1] ?? "") && Number(match[2] ?? 80) === port;
 }
 
 /** Compared in time that does not depend on where the two first differ (a guess learns nothing). */

@@ -36,7 +36,7 @@ export async function execCommand(args: ExecArgs, env: Record<string, string | u
   // As this process began: fetching the credentials extends it for the SDK's own children, not for this one.
   const chain = env[PROFILE_CHAIN_VARIABLE];
   const perRequest = args.server ? credentialsPerRequest(args, env, reporter, loadFetch) : undefined;
-  const { credentials, profile } = await assumeRole(args, env, reporter, loadFetch);
+  const { credentials, profile } = await (perRequest?.() ?? assumeRole(args, env, reporter, loadFetch));
   const childEnv: Record<string, string | undefined> = { ...env, [PROFILE_CHAIN_VARIABLE]: chain };
   if (chain === undefined) delete childEnv[PROFILE_CHAIN_VARIABLE];
   delete childEnv.AWS_PROFILE;
@@ -44,7 +44,7 @@ export async function execCommand(args: ExecArgs, env: Record<string, string | u
   let server: CredentialServer | undefined;
   if (perRequest !== undefined) {
     // The child asks the server whenever its SDK wants fresh credentials: no keys in its environment.
-    server = startCredentialServer(perRequest, reporter);
+    server = startCredentialServer(async () => (await perRequest()).credentials, reporter);
     for (const [name, value] of serverVariables(server, env)) childEnv[name] = value;
   }
   const variables = args.server ? regionVariables(knownRegion(profile)) : credentialVariables(credentials, knownRegion(profile));

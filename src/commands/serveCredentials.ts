@@ -1,3 +1,4 @@
+import type { RoleProfile } from "../config/roleProfile.ts";
 import { PROFILE_CHAIN_VARIABLE } from "../credentials/profileChain.ts";
 import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import type { Reporter } from "../output/reporter.ts";
@@ -5,7 +6,7 @@ import { UserError } from "../userError.ts";
 import { assumeRole, type LoadFetchRoleCredentials } from "./assume.ts";
 import type { AssumeArgs, ServeArgs } from "./commandArgs.ts";
 import { serverVariables, startCredentialServer } from "./credentialServer.ts";
-import { shQuote } from "./exportCredentials.ts";
+import { knownRegion, regionVariables, shQuote } from "./exportCredentials.ts";
 
 /** Signals that end `serve`: it stops listening and exits 0. */
 const STOPPING = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -19,10 +20,11 @@ const STOPPING = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 export async function serveCredentials(args: ServeArgs, env: Record<string, string | undefined>, reporter: Reporter, loadFetch: LoadFetchRoleCredentials, print: (text: string) => Promise<void>): Promise<number> {
   const port = portNumber(args.port);
   const perRequest = credentialsPerRequest(args, env, reporter, loadFetch);
-  const { profile } = await assumeRole(args, env, reporter, loadFetch);
-  const server = startCredentialServer(perRequest, reporter, port);
+  // Listening first: a port in use is said before anyone is asked for a code.
+  const server = startCredentialServer(async () => (await perRequest()).credentials, reporter, port);
   try {
-    await print(serverVariablesSh(serverVariables(server, env)));
+    const { profile } = await perRequest();
+    await print(serverVariablesSh([...serverVariables(server, env), ...regionVariables(knownRegion(profile))]));
     reporter.notice(`serving the credentials of profile "${profile.name}" at ${server.url} until Ctrl-C`);
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       for (const name of STOPPING) process.once(name, () => resolve(name));
@@ -35,14 +37,20 @@ export async function serveCredentials(args: ServeArgs, env: Record<string, stri
 }
 
 /**
- * The role's credentials as a server gets them for each request: as `assume` would, each request a run of its
- * own (its start for the failure notes; the chain of profiles being resolved as this process began).
+ * The role's credentials as a server gets them, first at its start and then for each request: as `assume`
+ * would, each time a run of its own (its start for the failure notes; the chain of profiles being resolved as
+ * this process began, which a fetch extends for the SDK's own children).
  */
-export function credentialsPerRequest(args: AssumeArgs, env: Record<string, string | undefined>, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): () => Promise<TemporaryCredentials> {
+export function credentialsPerRequest(
+  args: AssumeArgs,
+  env: Record<string, string | undefined>,
+  reporter: Reporter,
+  loadFetch: LoadFetchRoleCredentials,
+): () => Promise<{ credentials: TemporaryCredentials; profile: RoleProfile }> {
   const chain = env[PROFILE_CHAIN_VARIABLE];
   return async () => {
     try {
-      return (await assumeRole(args, env, reporter, loadFetch, Date.now())).credentials;
+      return await assumeRole(args, env, reporter, loadFetch, Date.now());
     } finally {
       if (chain === undefined) delete env[PROFILE_CHAIN_VARIABLE];
       else env[PROFILE_CHAIN_VARIABLE] = chain;

@@ -21,21 +21,26 @@ export class SigninError extends Error {
 export async function getSigninToken(origin: string, credentials: TemporaryCredentials): Promise<string> {
   const session = JSON.stringify({ sessionId: credentials.accessKeyId, sessionKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken });
   const url = `${origin}/federation?Action=getSigninToken&Session=${encodeURIComponent(session)}`;
-  let response: Response;
+  let status: number;
+  let text: string | undefined;
+  // The deadline covers the answer's body too; errors are never shown as they come (they quote the URL,
+  // which carries the session).
+  const deadline = AbortSignal.timeout(SIGNIN_DEADLINE_MS);
   try {
-    response = await awsFetch()(url, { signal: AbortSignal.timeout(SIGNIN_DEADLINE_MS), headers: { Accept: "application/json" } });
+    const response = await awsFetch()(url, { signal: deadline, headers: { Accept: "application/json" } });
+    status = response.status;
+    text = await readBounded(response);
   } catch (error) {
-    const name = (error as Error).name;
-    if (name === "TimeoutError" || name === "AbortError") throw new SigninError(`${origin} did not answer within ${SIGNIN_DEADLINE_MS / 1000} s`);
-    throw new SigninError(`could not reach ${origin} (${(error as { code?: string }).code ?? name})`);
+    if (deadline.aborted) throw new SigninError(`${origin} did not answer within ${SIGNIN_DEADLINE_MS / 1000} s`);
+    const code = (error as { code?: unknown }).code;
+    throw new SigninError(`could not get an answer from ${origin} (${typeof code === "string" && /^[\w.-]{1,40}$/.test(code) ? code : (error as Error).name})`);
   }
-  const text = await readBounded(response);
-  if (response.status !== 200) {
-    throw new SigninError(`${origin} refused the role's session (HTTP ${response.status}): ${STATUS_HINTS[response.status] ?? "see the status"}`);
+  if (status !== 200) {
+    throw new SigninError(`${origin} refused the role's session (HTTP ${status}): ${STATUS_HINTS[status] ?? "see the status"}`);
   }
   let token: unknown;
   try {
-    token = (JSON.parse(text) as { SigninToken?: unknown }).SigninToken;
+    token = text === undefined ? undefined : (JSON.parse(text) as { SigninToken?: unknown }).SigninToken;
   } catch {
     token = undefined;
   }
@@ -49,12 +54,24 @@ const STATUS_HINTS: Record<number, string> = {
   403: "the role's session is not allowed to sign in to the console",
 };
 
-async function readBounded(response: Response): Promise<string> {
-  const length = Number(response.headers.get("content-length") ?? "0");
-  if (length > LONGEST_ANSWER) {
+/** The body as text, or undefined when it is larger than any answer of AWS's (it is not read further). */
+async function readBounded(response: Response): Promise<string | undefined> {
+  if (Number(response.headers.get("content-length") ?? "0") > LONGEST_ANSWER || response.body === null) {
     await response.body?.cancel();
-    return "";
+    return undefined;
   }
-  const text = await response.text();
-  return text.length > LONGEST_ANSWER ? "" : text;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > LONGEST_ANSWER) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }

@@ -10,7 +10,7 @@ describe("consoleDestination", () => {
     expect(consoleDestination("console.amazonaws.cn", "cn-north-1", "/s3/home?region=cn-northwest-1")).toBe("https://console.amazonaws.cn/s3/home?region=cn-northwest-1");
   });
 
-  test.each(["s3/home", "//evil.example/", "/\\evil.example", "/a b", "https://evil.example/"])("a path that is not one on the console host (%p) is refused", (path) => {
+  test.each(["s3/home", "//evil.example/", "/\\evil.example", "/a b", "https://evil.example/", "/..//evil.example/x", "/%2e%2e/%2e%2e//evil.example"])("a path that is not one on the console host (%p) is refused", (path) => {
     expect(() => consoleDestination("console.aws.amazon.com", "us-east-1", path)).toThrow("login --path");
   });
 });

@@ -30,6 +30,13 @@ describe("refusalOf", () => {
     expect(refusalOf(request({ host: "attacker.example:4000" }), 4000, TOKEN)?.code).toBe("ForeignHost");
   });
 
+  test("port 80: a Host without a port names it; an absolute-form request line names its own host", () => {
+    expect(refusalOf(new Request("http://127.0.0.1/", { headers: { host: "127.0.0.1", authorization: TOKEN } }), 80, TOKEN)).toBeUndefined();
+    expect(refusalOf(request({ host: "127.0.0.1", authorization: TOKEN }), 4000, TOKEN)?.code).toBe("ForeignHost");
+    const absolute = new Request("http://attacker.example/", { headers: { host: "127.0.0.1:4000", authorization: TOKEN } });
+    expect(refusalOf(absolute, 4000, TOKEN)?.code).toBe("ForeignHost");
+  });
+
   test("only GET /", () => {
     expect(refusalOf(request({ host: "127.0.0.1:4000", authorization: TOKEN }, "POST"), 4000, TOKEN)?.status).toBe(405);
     expect(refusalOf(request({ host: "127.0.0.1:4000", authorization: TOKEN }, "GET", "/role"), 4000, TOKEN)?.status).toBe(404);

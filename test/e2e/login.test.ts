@@ -147,6 +147,45 @@ describe("login", () => {
     }
   }, 30_000);
 
+  test("a broken answer (bad chunked encoding) and an endless one: one line, never the session", async () => {
+    const broken = Bun.listen({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        data(socket) {
+          socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+          socket.end();
+        },
+      },
+    });
+    const endless = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () => new Response(new ReadableStream({ pull: (controller) => controller.enqueue(new Uint8Array(1 << 20).fill(0x20)) }), { headers: { "Content-Type": "application/json" } }),
+    });
+    try {
+      for (const origin of [`http://127.0.0.1:${broken.port}`, `http://127.0.0.1:${endless.port}`]) {
+        const result = await sandbox.run([...LOGIN, "--stdout"], { VEGAS_CREDENTIALS_SIGNIN_URL: origin });
+        expect(result.exitCode).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toStartWith(`vegas-credentials: login for profile "frank@concerts": `);
+        expect(result.stderr.split("\n")).toHaveLength(2);
+        for (const secret of [document.SecretAccessKey, document.SessionToken.slice(0, 40), encodeURIComponent(document.SecretAccessKey), "sessionKey"]) expect(result.stderr).not.toContain(secret);
+      }
+    } finally {
+      broken.stop(true);
+      endless.stop(true);
+    }
+  });
+
+  test("a --region that is no region is refused before any MFA code is asked for", async () => {
+    expect((await sandbox.run([BINARY, "cache", "clean", "--credential"])).exitCode).toBe(0);
+    const result = await sandbox.run([...LOGIN, "--stdout", "--region", "us-east-1 "], env);
+    expect(result).toEqual({ exitCode: 2, stdout: "", stderr: 'vegas-credentials: login --region: "us-east-1 " is not a region, like us-east-1\n' });
+    const refilled = await sandbox.run([BINARY, "assume", "--profile", "frank@concerts"], zenityAnswering(992_002));
+    document = succeeded({ ...refilled, stderr: "" });
+  });
+
   test.each([
     [["--path", "//evil.example/x"], 'login --path: "//evil.example/x" is not a path in the console: give one like /s3/home or /ec2/home#Instances'],
     [["--region", "cn-north-1"], 'login --region: "cn-north-1" is not a region of the aws partition of profile "frank@concerts" (like us-east-1)'],
