@@ -49,7 +49,7 @@ mkdirSync(options.outdir, { recursive: true });
 /** Where a release's files are published (install.sh and install.ps1 know the same repository). */
 const REPOSITORY = "vegas-credentials/vegas-credentials";
 const DESCRIPTION = "Assume MFA-protected AWS roles from credential_process, with an encrypted cache";
-/** Archive entries carry the build date, so the same commit built the same day gives the same bytes. */
+/** Archive entries carry the build date (as the binary does), not each file's own. */
 const ARCHIVE_DATE = new Date(buildDate);
 
 

@@ -93,7 +93,7 @@ actual="$(sha256 "$work/$archive")"
 [ "$expected" = "$actual" ] || fail "the SHA-256 of $archive is $actual, but SHA256SUMS says $expected: refusing to install it (nothing was installed)"
 # Only the binary comes out of the (checked) archive.
 mkdir "$work/unpacked"
-tar -xzf "$work/$archive" -C "$work/unpacked" vegas-credentials 2>/dev/null || fail "$archive holds no vegas-credentials binary: refusing to install it (nothing was installed)"
+said="$(tar -xzf "$work/$archive" -C "$work/unpacked" vegas-credentials 2>&1)" || fail "could not take vegas-credentials out of $archive ($(printf '%s' "$said" | head -n 1)): nothing was installed"
 
 # Into place in one rename, so a running AWS tool never sees half a binary.
 mkdir -p "$install_dir" || fail "cannot create $install_dir"

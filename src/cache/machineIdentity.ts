@@ -45,12 +45,15 @@ function machineId(sources: MachineIdSources): string {
   throw new UserError(`cannot read this machine's id from ${where}, which keys the cache: ${FIXES[platform] ?? "run on a system that has one"}`);
 }
 
-/** A file's id: its text (machine-id, FreeBSD's hostid), or its bytes in hex (glibc's binary hostid). */
+/**
+ * A file's id: its text (machine-id, FreeBSD's hostid), or its bytes in hex (glibc's 4-byte binary hostid,
+ * even when those bytes happen to be printable).
+ */
 function idFromFile(bytes: Uint8Array | undefined): string | undefined {
   if (bytes === undefined) return undefined;
   const text = new TextDecoder().decode(bytes).trim();
   if (text === "") return undefined;
-  if (/^[\x21-\x7e]+$/.test(text)) return text;
+  if (/^[\x21-\x7e]{8,}$/.test(text)) return text;
   return bytes.some((byte) => byte !== 0) ? Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("") : undefined;
 }
 

@@ -31,6 +31,8 @@ describe("machineIdentity", () => {
       "machine=fedcba9876543210fedcba9876543210;user=501",
     );
     expect(machineIdentity(sources("linux", { readBytes: files({ "/etc/hostid": new Uint8Array([0x0a, 0x00, 0x7f, 0xa8, 0, 0, 0, 1]) }) }))).toBe("machine=0a007fa800000001;user=501");
+    // glibc's hostid is 4 bytes, which may all be printable: still its bytes in hex.
+    expect(machineIdentity(sources("linux", { readBytes: files({ "/etc/hostid": new Uint8Array([0x41, 0x42, 0x43, 0x44]) }) }))).toBe("machine=41424344;user=501");
   });
 
   test("darwin: the host UUID, with no program started", () => {

@@ -59,7 +59,7 @@ describe("serverVariables", () => {
     const variables = new Map(serverVariables(server, { AWS_SHARED_CREDENTIALS_FILE: "/home/frank/.aws/credentials" }));
     expect(variables.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")).toBe(server.url);
     expect(variables.get("AWS_CONTAINER_AUTHORIZATION_TOKEN")).toBe(TOKEN);
-    expect(variables.get("AWS_SHARED_CREDENTIALS_FILE")).toBe("/dev/null");
+    expect(variables.get("AWS_SHARED_CREDENTIALS_FILE")).toBe(process.platform === "win32" ? "NUL" : "/dev/null");
     expect(variables.get("VEGAS_CREDENTIALS_SHARED_CREDENTIALS_FILE")).toBe("/home/frank/.aws/credentials");
     for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]) {
       expect(variables.has(name) && variables.get(name) === undefined).toBe(true);

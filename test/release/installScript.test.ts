@@ -120,7 +120,7 @@ describe.skipIf(!onLinuxX64)("install.sh", () => {
     ["corrupt-archive", /^install\.sh: the SHA-256 of vegas-credentials-linux-x64\.tar\.gz is [0-9a-f]{64}, but SHA256SUMS says [0-9a-f]{64}: refusing to install it \(nothing was installed\)\n$/],
     ["corrupt-sums", /^install\.sh: the SHA-256 of vegas-credentials-linux-x64\.tar\.gz is [0-9a-f]{64}, but SHA256SUMS says 0{64}: refusing to install it \(nothing was installed\)\n$/],
     ["no-line", /^install\.sh: SHA256SUMS has no line for vegas-credentials-linux-x64\.tar\.gz: refusing to install it \(nothing was installed\)\n$/],
-    ["no-binary", /^install\.sh: vegas-credentials-linux-x64\.tar\.gz holds no vegas-credentials binary: refusing to install it \(nothing was installed\)\n$/],
+    ["no-binary", /^install\.sh: could not take vegas-credentials out of vegas-credentials-linux-x64\.tar\.gz \(tar: vegas-credentials: Not found in archive\): nothing was installed\n$/],
   ])("%s: refused with one line, and an installed binary is left as it was", async (folder, message) => {
     const dir = join(work, `keep-${folder}`);
     mkdirSync(dir);
