@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, openSync, readSync, writeSync } from "node:fs";
 import { ReadStream } from "node:tty";
 import { printableLine } from "../output/printableText.ts";
 import { cleanUpOnSignal } from "./cleanUpOnSignal.ts";
@@ -16,6 +16,8 @@ interface Asking extends Question {
 }
 
 const ERASE_LINE = "\r\x1b[2K";
+/** How often the terminal is read while a question waits (a keystroke shows within this long). */
+const READ_EVERY_MS = 15;
 
 /**
  * The controlling terminal, opened directly (the AWS tools give credential processes pipes for stdin, stdout
@@ -25,36 +27,56 @@ const ERASE_LINE = "\r\x1b[2K";
  */
 export class Terminal {
   private readonly questions: Asking[] = [];
+  /** For raw mode; on Windows it also reads the console. */
   private readonly stream: ReadStream;
   private raw = false;
   private escape = false;
   private releaseOnSignal: (() => void) | undefined;
+  private reading: ReturnType<typeof setInterval> | undefined;
+  private readonly decoder = new TextDecoder();
 
+  /**
+   * On Unix the terminal (opened non-blocking) is read only while a question waits, by polling: a stream's
+   * reader keeps a read pending on it after it is paused or destroyed, and that read took the first line the
+   * person typed next, at the next question or at the program `exec` hands the terminal to.
+   */
   private constructor(
     private readonly input: number,
     private readonly output: number,
+    private readonly polled: boolean,
   ) {
     this.stream = new ReadStream(input);
+    if (polled) return;
     this.stream.setEncoding("utf8");
     this.stream.on("data", (chunk: string) => this.keys(chunk));
-    const ended = () => {
-      for (const question of this.questions.splice(0)) question.answer(undefined);
-    };
-    this.stream.on("end", ended);
-    this.stream.on("error", ended);
+    this.stream.on("end", () => this.ended());
+    this.stream.on("error", () => this.ended());
     this.stream.pause();
   }
 
+  /**
+   * The terminal, opened once per process and kept: a process that asks again later (serve, exec --server)
+   * asks through the same reader. A reader destroyed and a new one opened left the old one's pending read on
+   * the terminal, which took the first keys typed at the next question.
+   */
   static open(): Terminal | { unavailable: string } {
+    Terminal.opened ??= Terminal.openNew();
+    return Terminal.opened;
+  }
+
+  private static opened: Terminal | { unavailable: string } | undefined;
+
+  private static openNew(): Terminal | { unavailable: string } {
     const [inputPath, outputPath] = process.platform === "win32" ? ["CONIN$", "CONOUT$"] : ["/dev/tty", "/dev/tty"];
+    const polled = process.platform !== "win32";
     let input: number;
     try {
-      input = openSync(inputPath, "r+");
+      input = polled ? openSync(inputPath, constants.O_RDWR | constants.O_NONBLOCK) : openSync(inputPath, "r+");
     } catch (error) {
       return { unavailable: `no terminal (${inputPath}: ${(error as { code?: string }).code ?? "cannot open"})` };
     }
     try {
-      return new Terminal(input, inputPath === outputPath ? input : openSync(outputPath, "w"));
+      return new Terminal(input, inputPath === outputPath ? input : openSync(outputPath, "w"), polled);
     } catch (error) {
       closeSync(input);
       return { unavailable: `no terminal (${outputPath}: ${(error as { code?: string }).code ?? "cannot open"})` };
@@ -89,16 +111,31 @@ export class Terminal {
     if (current !== undefined) this.show(current);
   }
 
-  /** Withdraws every question and gives the terminal back as it was. Safe to call twice. */
+  /** Withdraws every question and gives the terminal back as it was (out of raw mode, not read). Safe to call twice. */
   close(): void {
     for (const question of this.questions.splice(0)) question.answer(undefined);
     this.setRaw(false);
-    this.stream.destroy();
-    if (this.output !== this.input) {
-      try {
-        closeSync(this.output);
-      } catch {}
+  }
+
+  /** The terminal hung up or closed: every question is answered with nothing. */
+  private ended(): void {
+    for (const question of this.questions.splice(0)) question.answer(undefined);
+    this.setRaw(false);
+  }
+
+  /** What was typed since the last look (nothing: EAGAIN), or the end of the terminal (EOF, EIO on a hang-up). */
+  private readTyped(): void {
+    const buffer = new Uint8Array(256);
+    let count: number;
+    try {
+      count = readSync(this.input, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if ((error as { code?: string }).code === "EAGAIN") return;
+      this.ended();
+      return;
     }
+    if (count === 0) this.ended();
+    else this.keys(this.decoder.decode(buffer.subarray(0, count), { stream: true }));
   }
 
   private keys(chunk: string): void {
@@ -164,11 +201,13 @@ export class Terminal {
       this.stream.setRawMode(raw);
     } catch {}
     if (raw) {
-      this.stream.resume();
+      if (this.polled) this.reading = setInterval(() => this.readTyped(), READ_EVERY_MS);
+      else this.stream.resume();
       // A terminal left in raw mode shows nothing the user types: give it back even when a signal ends the run.
       this.releaseOnSignal = cleanUpOnSignal(() => this.close());
     } else {
-      this.stream.pause();
+      if (this.polled) clearInterval(this.reading);
+      else this.stream.pause();
       this.releaseOnSignal?.();
       this.releaseOnSignal = undefined;
     }

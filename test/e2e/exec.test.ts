@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, Sandbox, ensureBinary, readmeConfig, startReadmeSts, succeeded, zenityAnswering } from "../support/sandbox.ts";
+import { BINARY, PROMPT, Sandbox, ensureBinary, readmeConfig, startReadmeSts, succeeded, zenityAnswering } from "../support/sandbox.ts";
+import { runInTerminal } from "../support/terminal.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
 
 let sts: StsDouble;
@@ -91,4 +92,27 @@ describe("exec", () => {
     const missing = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", "--", "no-such-program-here"]);
     expect(missing).toEqual({ exitCode: 127, stdout: "", stderr: "vegas-credentials: cannot run no-such-program-here: not found on PATH\n" });
   });
+});
+
+describe("exec at a terminal", () => {
+  test("after the code is typed at the prompt, the first line typed goes to the program, not to the prompt's reader", async () => {
+    const person = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
+    const run = await runInTerminal([BINARY, "exec", "--profile", "frank@concerts", "--", "sh", "-c", "echo ready >&2; read line; echo got:$line"], { env: person.env, stdin: "terminal" });
+    try {
+      await run.waitForText(PROMPT.trimEnd(), 30_000);
+      await run.type("993001");
+      await run.pressEnter();
+      // "ready" is on stderr (a file): wait for it there, so the line is typed once sh reads.
+      const deadline = Date.now() + 30_000;
+      while (!readFileSync(join(run.directory, "stderr"), "utf8").includes("ready") && Date.now() < deadline) await Bun.sleep(25);
+      await run.type("hello");
+      await run.pressEnter();
+      const result = await run.done();
+      expect(result.stdout).toBe("got:hello\n");
+      expect(result.exitCode).toBe(0);
+    } finally {
+      await run.kill();
+      person.remove();
+    }
+  }, 60_000);
 });
