@@ -41,6 +41,8 @@ export interface CredentialServer {
   readonly url: string;
   /** The Authorization header a request must carry: fresh for every server. */
   readonly token: string;
+  /** Credentials just fetched outside the server (its owner's first fetch): the refreshes start from them. */
+  offer(credentials: TemporaryCredentials): void;
   stop(): void;
 }
 
@@ -48,6 +50,17 @@ export interface CredentialServer {
 const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost"]);
 const STILL_GOOD_MS = 60_000;
 const RETRY_AFTER_MS = 30_000;
+/**
+ * The SDKs give a credentials endpoint 1-2 s per request (botocore 2 s, the JS SDK 1 s), too short to type a
+ * code in: the server fetches on its own once the credentials are within the SDKs' refresh window (15
+ * minutes), so that a code is asked for ahead of time, checking every PROACTIVE_CHECK_MS; after a failure it
+ * waits PROACTIVE_BACKOFF_MS before it asks again by itself (a person may be away).
+ */
+const SDK_REFRESH_WINDOW_MS = 15 * 60_000;
+const PROACTIVE_CHECK_MS = 30_000;
+const PROACTIVE_BACKOFF_MS = 5 * 60_000;
+/** Bun closes a connection idle this long; a request waits while a code is asked for (up to its timeout). */
+const IDLE_TIMEOUT_SECONDS = 255;
 /** Refusals are told one line at a time, at most one per this long (anything that finds the port could flood the terminal). */
 const REFUSAL_QUIET_MS = 10_000;
 
@@ -101,11 +114,17 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
     return inFlight;
   };
   const refused = refusalTeller(reporter);
+  const ahead = setInterval(() => {
+    const left = lastGood === undefined ? Number.POSITIVE_INFINITY : lastGood.expiration.getTime() - Date.now();
+    if (left < SDK_REFRESH_WINDOW_MS && Date.now() - failedAt > PROACTIVE_BACKOFF_MS) shared().catch(() => {});
+  }, PROACTIVE_CHECK_MS);
+  ahead.unref();
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({
       hostname: "127.0.0.1",
       port,
+      idleTimeout: IDLE_TIMEOUT_SECONDS,
       fetch: async (request) => {
         const refusal = refusalOf(request, server.port ?? port, token);
         if (refusal !== undefined) {
@@ -130,12 +149,23 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
       error: () => answer(500, { Code: "InternalError", Message: "the request could not be answered" }),
     });
   } catch (error) {
+    clearInterval(ahead);
     const code = (error as { code?: string }).code;
     if (code === "EADDRINUSE") throw new UserError(`--port ${port} is in use on 127.0.0.1: pick another port or leave --port out for a free one`, 2);
     if (code === "EACCES") throw new UserError(`--port ${port} needs privileges this user does not have: pick a port above 1023`, 2);
     throw error;
   }
-  return { url: `http://127.0.0.1:${server.port}/`, token, stop: () => server.stop(true) };
+  return {
+    url: `http://127.0.0.1:${server.port}/`,
+    token,
+    offer: (credentials) => {
+      lastGood = credentials;
+    },
+    stop: () => {
+      clearInterval(ahead);
+      server.stop(true);
+    },
+  };
 }
 
 interface Refusal {

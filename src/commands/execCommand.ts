@@ -45,6 +45,7 @@ export async function execCommand(args: ExecArgs, env: Record<string, string | u
   if (perRequest !== undefined) {
     // The child asks the server whenever its SDK wants fresh credentials: no keys in its environment.
     server = startCredentialServer(async () => (await perRequest()).credentials, reporter);
+    server.offer(credentials);
     for (const [name, value] of serverVariables(server, env)) childEnv[name] = value;
   }
   const variables = args.server ? regionVariables(knownRegion(profile)) : credentialVariables(credentials, knownRegion(profile));

@@ -23,7 +23,8 @@ export async function serveCredentials(args: ServeArgs, env: Record<string, stri
   // Listening first: a port in use is said before anyone is asked for a code.
   const server = startCredentialServer(async () => (await perRequest()).credentials, reporter, port);
   try {
-    const { profile } = await perRequest();
+    const { credentials, profile } = await perRequest();
+    server.offer(credentials);
     await print(serverVariablesSh([...serverVariables(server, env), ...regionVariables(knownRegion(profile))]));
     reporter.notice(`serving the credentials of profile "${profile.name}" at ${server.url} until Ctrl-C`);
     const signal = await new Promise<NodeJS.Signals>((resolve) => {

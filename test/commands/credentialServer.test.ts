@@ -53,7 +53,7 @@ describe("sameToken", () => {
 });
 
 describe("serverVariables", () => {
-  const server = { url: "http://127.0.0.1:4000/", token: TOKEN, stop: () => {} };
+  const server = { url: "http://127.0.0.1:4000/", token: TOKEN, offer: () => {}, stop: () => {} };
 
   test("the URL and token set; keys, profiles and the relative URI removed; the credentials file hidden and remembered", () => {
     const variables = new Map(serverVariables(server, { AWS_SHARED_CREDENTIALS_FILE: "/home/frank/.aws/credentials" }));

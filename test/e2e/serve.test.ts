@@ -4,10 +4,10 @@
  * refused; credentials that run out while it serves are fetched again (a new code from vegas_mfa_process).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { BINARY, MFA_SERIAL, Sandbox, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import { BINARY, MFA_SERIAL, PROMPT, Sandbox, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
 
 /** A Python that has boto3 (the first on PATH, else Debian's, which .ci/run gives it). */
@@ -103,14 +103,14 @@ async function runPython(env: Record<string, string>, pauses: string[] = []): Pr
 }
 
 /** An HTTP/1.1 GET written by hand, so the Host header is exactly `host`; the status code comes back. */
-function rawGet(url: string, host: string, token?: string): Promise<number> {
+function rawGet(url: string, host: string, token?: string, patienceMs = 10_000): Promise<number> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), "127.0.0.1", () => {
       socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\n${token === undefined ? "" : `Authorization: ${token}\r\n`}Connection: close\r\n\r\n`);
     });
     let answer = "";
-    socket.setTimeout(10_000, () => socket.destroy(new Error("no answer")));
+    socket.setTimeout(patienceMs, () => socket.destroy(new Error("no answer")));
     socket.on("data", (data) => {
       answer += data.toString();
     });
@@ -263,4 +263,35 @@ print(urllib.request.urlopen(request).status)`;
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout).Version).toBe(1);
   });
+});
+
+describe("serve at a terminal", () => {
+  test("asks for the first code on its terminal, and again there when a refresh needs one, while it serves", async () => {
+    const terminalSts = await startReadmeSts();
+    // 302 s: fresh for 2 s, then every request refreshes with a new code.
+    terminalSts.setCredentialLifetime(302);
+    const person = new Sandbox(readmeConfig(`endpoint_url = ${terminalSts.url}\n`));
+    const run = await person.inTerminal([BINARY, "serve", "--profile", "frank@concerts"]);
+    try {
+      await run.waitForText(PROMPT.trimEnd(), 30_000);
+      await run.type("400001");
+      await run.pressEnter();
+      await run.waitForText("serving the credentials of profile", 30_000);
+      const printed = readFileSync(join(run.directory, "stdout"), "utf8");
+      const url = /^export AWS_CONTAINER_CREDENTIALS_FULL_URI='([^']*)'$/m.exec(printed)?.[1] ?? "";
+      const token = /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='([^']*)'$/m.exec(printed)?.[1] ?? "";
+      await Bun.sleep(2500);
+      // A client with the patience to wait for the code (the SDKs' is 1-2 s: the server asks ahead of time for them).
+      const answer = rawGet(url, new URL(url).host, token, 60_000);
+      await run.waitForText(PROMPT.trimEnd(), 30_000);
+      await run.type("400002");
+      await run.pressEnter();
+      expect(await answer).toBe(200);
+      expect(terminalSts.count("AssumeRole")).toBe(2);
+    } finally {
+      await run.kill();
+      await terminalSts.stop();
+      person.remove();
+    }
+  }, 90_000);
 });
