@@ -19,6 +19,8 @@ export interface LinuxLibc {
   tryLock(fd: number): number;
   /** poll(2) one descriptor for writing: "ready", "closed" (the reader is gone, an error) or "timeout". */
   waitWritable(fd: number, timeoutMs: number): "ready" | "closed" | "timeout";
+  /** Whether this process is in the foreground process group of the terminal open at `fd` (TIOCGPGRP, getpgid). */
+  inForeground(fd: number): boolean | undefined;
 }
 
 /** The open(2) flags that differ by CPU: arm64 numbers O_DIRECTORY and O_NOFOLLOW like 32-bit ARM. */
@@ -43,7 +45,8 @@ export function errnoName(errno: number): string {
 }
 
 // The kernel's own struct stat (fstat and newfstatat through syscall(2), so any glibc or musl version works).
-const SYSCALLS = { x64: { fstat: 5, newfstatat: 262 }, arm64: { fstat: 80, newfstatat: 79 } } as const;
+const SYSCALLS = { x64: { fstat: 5, newfstatat: 262, ioctl: 16, getpgid: 121 }, arm64: { fstat: 80, newfstatat: 79, ioctl: 29, getpgid: 155 } } as const;
+const TIOCGPGRP = 0x540f;
 const STAT_OFFSETS = { x64: { mode: 24, uid: 28 }, arm64: { mode: 16, uid: 24 } } as const;
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -96,6 +99,12 @@ function load(arch: "x64" | "arm64"): LinuxLibc | undefined {
       write: (fd, bytes) => (bytes.length === 0 ? 0 : checked(calls.write(fd, bytes, bytes.length))),
       close: (fd) => void calls.close(fd),
       tryLock: (fd) => checked(calls.flock(fd, LOCK_EX_NB)),
+      inForeground: (fd) => {
+        const group = new Int32Array(1);
+        if (calls.syscall(SYSCALLS[arch].ioctl, fd, TIOCGPGRP, group, 0) < 0) return undefined;
+        const own = calls.syscall(SYSCALLS[arch].getpgid, 0, null, null, 0);
+        return own < 0 ? undefined : group[0] === own;
+      },
       waitWritable: (fd, timeoutMs) => {
         // struct pollfd { int fd; short events; short revents; }
         const pollfd = new Uint8Array(8);

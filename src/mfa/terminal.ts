@@ -1,5 +1,6 @@
 import { closeSync, constants, openSync, readSync, writeSync } from "node:fs";
 import { ReadStream } from "node:tty";
+import { linuxLibc } from "../files/linuxLibc.ts";
 import { printableLine } from "../output/printableText.ts";
 import { cleanUpOnSignal } from "./cleanUpOnSignal.ts";
 
@@ -16,6 +17,14 @@ interface Asking extends Question {
 }
 
 const ERASE_LINE = "\r\x1b[2K";
+/**
+ * The process's one terminal, kept where every copy of this module finds it: build.ts bundles each lazily
+ * loaded entrypoint with its own copy (the MFA race's, and exec's, which hands the terminal away).
+ */
+const SHARED = ((globalThis as { [key: symbol]: unknown })[Symbol.for("vegas-credentials.terminal")] ??= {}) as {
+  opened?: Terminal | { unavailable: string };
+};
+
 /** How often the terminal is read while a question waits (a keystroke shows within this long). */
 const READ_EVERY_MS = 15;
 
@@ -60,11 +69,24 @@ export class Terminal {
    * the terminal, which took the first keys typed at the next question.
    */
   static open(): Terminal | { unavailable: string } {
-    Terminal.opened ??= Terminal.openNew();
-    return Terminal.opened;
+    SHARED.opened ??= Terminal.openNew();
+    const terminal = SHARED.opened;
+    // In the background (`serve &`, a job control shell), raw mode would stop this process (SIGTTOU) and the
+    // keys go to the foreground program anyway.
+    if (terminal instanceof Terminal && terminal.polled && linuxLibc()?.inForeground(terminal.input) === false) {
+      return { unavailable: "the terminal is another program's (this one runs in the background)" };
+    }
+    return terminal;
   }
 
-  private static opened: Terminal | { unavailable: string } | undefined;
+  /**
+   * From now on this process does not ask at the terminal: `exec --server` hands it to its program, which
+   * reads it while the server may need a code (the other MFA sources still can ask).
+   */
+  static giveAway(reason: string): void {
+    if (SHARED.opened !== undefined && "close" in SHARED.opened) SHARED.opened.close();
+    SHARED.opened = { unavailable: reason };
+  }
 
   private static openNew(): Terminal | { unavailable: string } {
     const [inputPath, outputPath] = process.platform === "win32" ? ["CONIN$", "CONOUT$"] : ["/dev/tty", "/dev/tty"];
@@ -123,19 +145,27 @@ export class Terminal {
     this.setRaw(false);
   }
 
-  /** What was typed since the last look (nothing: EAGAIN), or the end of the terminal (EOF, EIO on a hang-up). */
+  /**
+   * What was typed since the last look (nothing: EAGAIN), or the end of the terminal (EOF, EIO on a hang-up).
+   * A byte at a time, and only while a question waits: what is typed after the last answer stays for the next
+   * reader (the next question, or the program after this one).
+   */
   private readTyped(): void {
-    const buffer = new Uint8Array(256);
-    let count: number;
-    try {
-      count = readSync(this.input, buffer, 0, buffer.length, null);
-    } catch (error) {
-      if ((error as { code?: string }).code === "EAGAIN") return;
-      this.ended();
-      return;
+    const byte = new Uint8Array(1);
+    while (this.questions.length > 0) {
+      let count: number;
+      try {
+        count = readSync(this.input, byte, 0, 1, null);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "EAGAIN") this.ended();
+        return;
+      }
+      if (count === 0) {
+        this.ended();
+        return;
+      }
+      this.keys(this.decoder.decode(byte, { stream: true }));
     }
-    if (count === 0) this.ended();
-    else this.keys(this.decoder.decode(buffer.subarray(0, count), { stream: true }));
   }
 
   private keys(chunk: string): void {
@@ -197,6 +227,8 @@ export class Terminal {
   private setRaw(raw: boolean): void {
     if (this.raw === raw) return;
     this.raw = raw;
+    // Windows: paused before the console leaves raw mode, so that no line-mode read is started and left pending.
+    if (!raw && !this.polled) this.stream.pause();
     try {
       this.stream.setRawMode(raw);
     } catch {}
@@ -207,7 +239,6 @@ export class Terminal {
       this.releaseOnSignal = cleanUpOnSignal(() => this.close());
     } else {
       if (this.polled) clearInterval(this.reading);
-      else this.stream.pause();
       this.releaseOnSignal?.();
       this.releaseOnSignal = undefined;
     }
