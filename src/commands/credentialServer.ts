@@ -49,6 +49,7 @@ export interface CredentialServer {
 /** Host headers that name this server: the loopback address it listens on, or localhost, at its port. */
 const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost"]);
 const STILL_GOOD_MS = 60_000;
+const HELD_ENOUGH_MS = 5 * 60_000;
 const RETRY_AFTER_MS = 30_000;
 /**
  * The SDKs give a credentials endpoint 1-2 s per request (botocore 2 s, the JS SDK 1 s), too short to type a
@@ -103,7 +104,7 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
       failedAt = Date.now();
       if (standIn === undefined) throw error;
       const message = isUserError(error) ? error.message : `unexpected ${error instanceof Error ? error.name : "error"}`;
-      reporter.warn(`could not refresh the credentials (${message}): serving those valid until ${standIn.expiration.toISOString()} and trying again in ${RETRY_AFTER_MS / 1000} s`);
+      reporter.warn(`could not refresh the credentials (${message}): serving those valid until ${standIn.expiration.toISOString()} and trying again later`);
       return standIn;
     }
   };
@@ -113,6 +114,9 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
     });
     return inFlight;
   };
+  // While a refresh waits (for a code, say), a request gets the credentials held if the SDKs still take them:
+  // they give an endpoint 1-2 s and want 5 minutes left (the JS SDK's margin).
+  const answerNow = () => (inFlight !== undefined && lastGood !== undefined && lastGood.expiration.getTime() - Date.now() > HELD_ENOUGH_MS ? lastGood : undefined);
   const refused = refusalTeller(reporter);
   const ahead = setInterval(() => {
     const left = lastGood === undefined ? Number.POSITIVE_INFINITY : lastGood.expiration.getTime() - Date.now();
@@ -132,7 +136,7 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
           return answer(refusal.status, { Code: refusal.code, Message: refusal.why });
         }
         try {
-          const fresh = await shared();
+          const fresh = answerNow() ?? (await shared());
           reporter.verbose(`served credentials valid until ${fresh.expiration.toISOString()}`);
           return answer(200, {
             AccessKeyId: fresh.accessKeyId,

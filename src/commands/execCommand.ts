@@ -51,6 +51,11 @@ export async function execCommand(args: ExecArgs, env: Record<string, string | u
   const variables = args.server ? regionVariables(knownRegion(profile)) : credentialVariables(credentials, knownRegion(profile));
   for (const [name, value] of variables) childEnv[name] = value;
   childEnv[PROFILE_MARKER] = profile.name;
+  if (server !== undefined) {
+    // The program reads the terminal from now on: the server's refreshes must not ask for codes there.
+    const { Terminal } = await import("../mfa/terminal.ts");
+    Terminal.giveAway(`the terminal belongs to ${command[0]} (exec --server): give this profile another way to get a code (a dialog, a YubiKey, vegas_mfa_process, or vegas_mfa_session = true)`);
+  }
   try {
     return await runChild(command, childEnv);
   } finally {

@@ -4,11 +4,19 @@
  * refused; credentials that run out while it serves are fetched again (a new code from vegas_mfa_process).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { BINARY, MFA_SERIAL, PROMPT, Sandbox, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
+import { ageCachedCredentials } from "../support/cacheAging.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
+import { runInTerminal } from "../support/terminal.ts";
+
+/** The AccessKeyId of a run that printed credentials. */
+function succeededKey(result: { exitCode: number; stdout: string; stderr: string }): string {
+  if (result.exitCode !== 0) throw new Error(`the run failed (exit ${result.exitCode}): ${result.stderr}`);
+  return (JSON.parse(result.stdout) as { AccessKeyId: string }).AccessKeyId;
+}
 
 /** A Python that has boto3 (the first on PATH, else Debian's, which .ci/run gives it). */
 const PYTHON = ["python3", "/usr/bin/python3"].find((python) => Bun.spawnSync([python, "-c", "import boto3"]).exitCode === 0) ?? "python3";
@@ -22,7 +30,8 @@ beforeAll(async () => {
   sandbox = new Sandbox("");
   // A code per run, as a password manager's CLI gives one: refreshes need no person.
   const codes = join(sandbox.home, "next-code");
-  writeFileSync(codes, "#!/bin/sh\nn=$(cat \"$0.count\" 2>/dev/null || echo 300000)\nn=$((n + 1))\necho $n > \"$0.count\"\necho $n\n");
+  // A code per run, slow when next-code.slow names seconds to wait.
+  writeFileSync(codes, "#!/bin/sh\n[ -f \"$0.slow\" ] && sleep \"$(cat \"$0.slow\")\"\nn=$(cat \"$0.count\" 2>/dev/null || echo 300000)\nn=$((n + 1))\necho $n > \"$0.count\"\necho $n\n");
   chmodSync(codes, 0o755);
   sandbox.writeConfig(readmeConfig(`endpoint_url = ${sts.url}\n`).replace(`mfa_serial = ${MFA_SERIAL}\n`, `mfa_serial = ${MFA_SERIAL}\nvegas_mfa_process = ${codes}\n`));
 });
@@ -210,10 +219,35 @@ describe("serve", () => {
       expect(second.keys).toEqual(first.keys);
       const stopped = await serving.stop();
       expect(stopped.stderr).toContain("could not refresh the credentials (");
-      expect(stopped.stderr).toContain("trying again in 30 s");
+      expect(stopped.stderr).toContain("and trying again later");
     } finally {
       await serving.stop();
       sts.setCredentialLifetime(undefined);
+    }
+  }, 60_000);
+
+  test("while a refresh waits for a code, a request gets the credentials held at once (the SDKs wait 1-2 s)", async () => {
+    sts.setCredentialLifetime(undefined);
+    expect((await sandbox.run([BINARY, "cache", "clean", "--credential"])).exitCode).toBe(0);
+    const serving = await startServe();
+    const slow = join(sandbox.home, "next-code.slow");
+    try {
+      const ask = (patienceMs: number) =>
+        fetch(serving.url, { headers: { Authorization: serving.token }, signal: AbortSignal.timeout(patienceMs) }).then(async (response) => ({ status: response.status, key: ((await response.json()) as { AccessKeyId: string }).AccessKeyId }));
+      const held = await ask(2_000);
+      // The cached entry nears its end (a refresh is due); the code takes 4 s to come.
+      await ageCachedCredentials(sandbox, "frank@concerts", 200);
+      writeFileSync(slow, "4");
+      const refreshing = ask(30_000);
+      await Bun.sleep(500);
+      const meanwhile = await ask(2_000);
+      expect(meanwhile).toEqual(held);
+      const refreshed = await refreshing;
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.key).not.toBe(held.key);
+    } finally {
+      rmSync(slow, { force: true });
+      await serving.stop();
     }
   }, 60_000);
 
@@ -265,7 +299,56 @@ print(urllib.request.urlopen(request).status)`;
   });
 });
 
-describe("serve at a terminal", () => {
+describe("at a terminal", () => {
+  test("exec --server: once the program has the terminal, a refresh asks no code there; the credentials held are served", async () => {
+    const terminalSts = await startReadmeSts();
+    const person = new Sandbox(readmeConfig(`endpoint_url = ${terminalSts.url}\n`));
+    const child = `echo reading >&2; read line; ${PYTHON} -c 'import os, urllib.request, json
+request = urllib.request.Request(os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"], headers={"Authorization": os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]})
+print(json.load(urllib.request.urlopen(request))["AccessKeyId"])'`;
+    const run = await runInTerminal([BINARY, "exec", "--profile", "frank@concerts", "--server", "--", "sh", "-c", child], { env: person.env, stdin: "terminal", stderr: "terminal" });
+    try {
+      await run.waitForText(PROMPT.trimEnd(), 30_000);
+      await run.type("400101");
+      await run.pressEnter();
+      await run.waitForText("reading", 30_000);
+      const first = succeededKey(await person.run([BINARY, "assume", "--profile", "frank@concerts"]));
+      await ageCachedCredentials(person, "frank@concerts", 200);
+      await run.type("go");
+      await run.pressEnter();
+      const result = await run.done(30_000);
+      expect(result.stdout).toBe(`${first}\n`);
+      expect(result.exitCode).toBe(0);
+      expect(result.screen.split(PROMPT.trimEnd()).length - 1).toBe(1);
+      expect(result.screen).toContain("could not refresh the credentials (");
+      expect(result.screen).toContain("the terminal belongs to sh (exec --server)");
+    } finally {
+      await run.kill();
+      await terminalSts.stop();
+      person.remove();
+    }
+  }, 90_000);
+
+  test("a run in the background of a job-control shell does not take the terminal (it would be stopped): one line", async () => {
+    const terminalSts = await startReadmeSts();
+    const person = new Sandbox(readmeConfig(`endpoint_url = ${terminalSts.url}\n`));
+    const err = join(person.home, "err");
+    const run = await runInTerminal(["bash", "--norc", "--noprofile", "-i"], { env: { ...person.env, PS1: "$ " }, stdin: "terminal", stdout: "terminal", stderr: "terminal" });
+    try {
+      await run.waitForText("$", 30_000);
+      await run.type(`${BINARY} assume --profile frank@concerts >/dev/null 2>${err} & wait $!; echo "status=$?"`);
+      await run.pressEnter();
+      const screen = await run.waitForText(/status=\d+/, 30_000);
+      expect(screen).not.toContain("Stopped");
+      expect(screen).toMatch(/status=[1-9]/);
+      expect(readFileSync(err, "utf8")).toContain("the terminal is another program's (this one runs in the background)");
+    } finally {
+      await run.kill();
+      await terminalSts.stop();
+      person.remove();
+    }
+  }, 60_000);
+
   test("asks for the first code on its terminal, and again there when a refresh needs one, while it serves", async () => {
     const terminalSts = await startReadmeSts();
     // 302 s: fresh for 2 s, then every request refreshes with a new code.
