@@ -21,9 +21,10 @@ const ERASE_LINE = "\r\x1b[2K";
  * The process's one terminal, kept where every copy of this module finds it: build.ts bundles each lazily
  * loaded entrypoint with its own copy (the MFA race's, and exec's, which hands the terminal away).
  */
-const SHARED = ((globalThis as { [key: symbol]: unknown })[Symbol.for("vegas-credentials.terminal")] ??= {}) as {
-  opened?: Terminal | { unavailable: string };
-};
+const SHARED_KEY = Symbol.for("vegas-credentials.terminal");
+const processWide = globalThis as { [SHARED_KEY]?: { opened?: Terminal | { unavailable: string } } };
+processWide[SHARED_KEY] ??= {};
+const SHARED = processWide[SHARED_KEY];
 
 /** How often the terminal is read while a question waits (a keystroke shows within this long). */
 const READ_EVERY_MS = 15;
