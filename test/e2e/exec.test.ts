@@ -115,19 +115,4 @@ describe("exec at a terminal", () => {
       person.remove();
     }
   }, 60_000);
-
-  test("a line typed ahead, right after the code in one burst, is left for the program", async () => {
-    const person = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
-    const run = await runInTerminal([BINARY, "exec", "--profile", "frank@concerts", "--", "sh", "-c", "read line; echo got:$line"], { env: person.env, stdin: "terminal" });
-    try {
-      await run.waitForText(PROMPT.trimEnd(), 30_000);
-      await run.type("993002\rtyped-ahead");
-      await run.pressEnter();
-      const result = await run.done();
-      expect(result.stdout).toBe("got:typed-ahead\n");
-    } finally {
-      await run.kill();
-      person.remove();
-    }
-  }, 60_000);
 });
