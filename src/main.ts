@@ -11,7 +11,7 @@ import { writeRunLog } from "./log/runLog.ts";
 import { stateFolderPath } from "./log/stateFolder.ts";
 import { handOver } from "./output/handOver.ts";
 import { printableLine } from "./output/printableText.ts";
-import { isUserError } from "./userError.ts";
+import { failureLine, isUserError } from "./userError.ts";
 
 // A CommonJS entry (needed for --bytecode) has no top-level await: the program lives in main().
 async function main(argv: readonly string[]): Promise<number> {
@@ -50,7 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (failure) {
     exitCode = reportFailure(failure, verbose);
-    error = isUserError(failure) ? failure.message : `unexpected ${failure instanceof Error ? failure.name : "error"}`;
+    error = failureLine(failure);
   }
   // The log is a record, not the job: nothing in it may turn a clean result or failure into a crash.
   await logRun(argv, env, reporter, exitCode, error).catch(() => {});

@@ -13,6 +13,11 @@ export class UserError extends Error {
   }
 }
 
+/** The one line for a failure: a UserError's own, else only what kind of bug it was (its message may hold anything). */
+export function failureLine(error: unknown): string {
+  return isUserError(error) ? error.message : `unexpected ${error instanceof Error ? error.name : "error"}`;
+}
+
 /** True for a UserError from any bundle of the binary (instanceof sees only this bundle's class). */
 export function isUserError(error: unknown): error is UserError {
   return typeof error === "object" && error !== null && (error as { [USER_ERROR]?: unknown })[USER_ERROR] === true;

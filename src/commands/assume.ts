@@ -9,7 +9,7 @@ import { credentialIdentity, mfaDeviceIdentity, type RoleProfile } from "../conf
 import { cachedProvider } from "../credentials/cachedProvider.ts";
 import { mfaLockWaiting } from "../credentials/mfaLockWaiting.ts";
 import { checkProfileChain, extendProfileChain } from "../credentials/profileChain.ts";
-import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
+import { expirationText, type TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import { homeFolder } from "../files/homeFolder.ts";
 import type { Env } from "../environment.ts";
 
@@ -70,6 +70,6 @@ export function credentialProcessJson(credentials: TemporaryCredentials): string
     AccessKeyId: credentials.accessKeyId,
     SecretAccessKey: credentials.secretAccessKey,
     SessionToken: credentials.sessionToken,
-    Expiration: credentials.expiration.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    Expiration: expirationText(credentials.expiration),
   });
 }

@@ -1,7 +1,7 @@
 import type { RoleProfile } from "../config/roleProfile.ts";
 import type { Env } from "../environment.ts";
 import type { Reporter } from "../output/reporter.ts";
-import type { TemporaryCredentials } from "../sts/temporaryCredentials.ts";
+import { expirationText, type TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import { UserError } from "../userError.ts";
 import { assumeRole, credentialProcessJson, type LoadFetchRoleCredentials } from "./assume.ts";
 import type { ExportArgs } from "./commandArgs.ts";
@@ -34,7 +34,7 @@ export function credentialVariables(credentials: TemporaryCredentials, region: s
     ["AWS_ACCESS_KEY_ID", credentials.accessKeyId],
     ["AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey],
     ["AWS_SESSION_TOKEN", credentials.sessionToken],
-    ["AWS_CREDENTIAL_EXPIRATION", credentials.expiration.toISOString().replace(/\.\d{3}Z$/, "Z")],
+    ["AWS_CREDENTIAL_EXPIRATION", expirationText(credentials.expiration)],
   ];
   return [...variables, ...regionVariables(region)];
 }
@@ -52,7 +52,7 @@ export function regionVariables(region: string | undefined): [string, string][] 
 export function formatExport(format: ExportFormat, variables: readonly [string, string][], document: string): string {
   switch (format) {
     case "sh":
-      return [...variables.map(([name, value]) => `export ${name}=${shQuote(value)}`), `unset ${PROFILE_VARIABLES.join(" ")}`].join("\n");
+      return shVariables(variables, PROFILE_VARIABLES);
     case "fish":
       return [...variables.map(([name, value]) => `set -gx ${name} ${fishQuote(value)}`), ...PROFILE_VARIABLES.map((name) => `set -e ${name}`)].join("\n");
     case "powershell":
@@ -64,6 +64,11 @@ export function formatExport(format: ExportFormat, variables: readonly [string, 
     case "json":
       return document;
   }
+}
+
+/** Variables exported for sh (each value quoted), then one `unset` of those that must not be set. */
+export function shVariables(set: readonly [string, string][], unset: readonly string[]): string {
+  return [...set.map(([name, value]) => `export ${name}=${shQuote(value)}`), `unset ${unset.join(" ")}`].join("\n");
 }
 
 /** POSIX sh: single quotes, and a quote as '\'' (close, escaped quote, open). */

@@ -6,7 +6,7 @@ import { UserError } from "../userError.ts";
 import { assumeRole, type LoadFetchRoleCredentials } from "./assume.ts";
 import type { AssumeArgs, ServeArgs } from "./commandArgs.ts";
 import { serverVariables, startCredentialServer } from "./credentialServer.ts";
-import { knownRegion, regionVariables, shQuote } from "./exportCredentials.ts";
+import { knownRegion, regionVariables, shVariables } from "./exportCredentials.ts";
 
 /** Signals that end `serve`: it stops listening and exits 0. */
 const STOPPING = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -59,11 +59,10 @@ export function credentialsPerRequest(
   };
 }
 
-/** The variables (see serverVariables) as sh reads them, as `export --format sh` writes its own. */
+/** The variables (see serverVariables) as sh reads them, in the form of `export --format sh`. */
 export function serverVariablesSh(variables: readonly [string, string | undefined][]): string {
-  const set = variables.flatMap(([name, value]) => (value === undefined ? [] : [`export ${name}=${shQuote(value)}`]));
-  const unset = variables.flatMap(([name, value]) => (value === undefined ? [name] : []));
-  return [...set, `unset ${unset.join(" ")}`].join("\n");
+  const set = variables.flatMap(([name, value]): [string, string][] => (value === undefined ? [] : [[name, value]]));
+  return shVariables(set, variables.flatMap(([name, value]) => (value === undefined ? [name] : [])));
 }
 
 export function portNumber(text: string | undefined): number {

@@ -19,6 +19,11 @@ export function refreshWindowMs(lifetimeMs: number): number {
   return Math.min(REFRESH_WINDOW_MS, Math.max(SHORTEST_WINDOW_MS, lifetimeMs / 3));
 }
 
+/** An expiration as the AWS tools read it: RFC 3339 in UTC, whole seconds, with a Z. */
+export function expirationText(expiration: Date): string {
+  return expiration.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 /** Whether cached credentials issued at `issuedAt` (unknown: a full window) may still be handed out `now`. */
 export function isFresh(credentials: TemporaryCredentials, now: Date, issuedAt?: Date): boolean {
   const left = credentials.expiration.getTime() - now.getTime();
