@@ -1,7 +1,7 @@
 import { type Env, HIDDEN_CREDENTIALS_FILE } from "../environment.ts";
-import type { TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
+import { expirationText, REFRESH_WINDOW_MS, SHORTEST_WINDOW_MS, type TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import type { Reporter } from "../output/reporter.ts";
-import { isUserError, UserError } from "../userError.ts";
+import { failureLine, UserError } from "../userError.ts";
 
 /** The variables the AWS SDKs read to ask a container-credentials endpoint (ECS's protocol). */
 export const FULL_URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
@@ -49,15 +49,13 @@ export interface CredentialServer {
 /** Host headers that name this server: the loopback address it listens on, or localhost, at its port. */
 const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost"]);
 const STILL_GOOD_MS = 60_000;
-const HELD_ENOUGH_MS = 5 * 60_000;
 const RETRY_AFTER_MS = 30_000;
 /**
  * The SDKs give a credentials endpoint 1-2 s per request (botocore 2 s, the JS SDK 1 s), too short to type a
- * code in: the server fetches on its own once the credentials are within the SDKs' refresh window (15
- * minutes), so that a code is asked for ahead of time, checking every PROACTIVE_CHECK_MS; after a failure it
- * waits PROACTIVE_BACKOFF_MS before it asks again by itself (a person may be away).
+ * code in: the server fetches on its own once the credentials are within botocore's refresh window
+ * (REFRESH_WINDOW_MS), so that a code is asked for ahead of time, checking every PROACTIVE_CHECK_MS; after a
+ * failure it waits PROACTIVE_BACKOFF_MS before it asks again by itself (a person may be away).
  */
-const SDK_REFRESH_WINDOW_MS = 15 * 60_000;
 const PROACTIVE_CHECK_MS = 30_000;
 const PROACTIVE_BACKOFF_MS = 5 * 60_000;
 /** Bun closes a connection idle this long; a request waits while a code is asked for (up to its timeout). */
@@ -91,11 +89,12 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
   let inFlight: Promise<TemporaryCredentials> | undefined;
   let lastGood: TemporaryCredentials | undefined;
   let failedAt = Number.NEGATIVE_INFINITY;
+  /** The credentials held, if they have more than `leftMs` left. */
+  const held = (leftMs: number) => (lastGood !== undefined && lastGood.expiration.getTime() - Date.now() > leftMs ? lastGood : undefined);
   // Credentials still good for a while stand in when a refresh fails (and for a while after), rather than a
   // 503 to every request, each asking for another MFA code.
-  const stillGood = () => (lastGood !== undefined && lastGood.expiration.getTime() - Date.now() > STILL_GOOD_MS ? lastGood : undefined);
   const refresh = async () => {
-    const standIn = stillGood();
+    const standIn = held(STILL_GOOD_MS);
     if (standIn !== undefined && Date.now() - failedAt < RETRY_AFTER_MS) return standIn;
     try {
       lastGood = await credentials();
@@ -103,8 +102,7 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
     } catch (error) {
       failedAt = Date.now();
       if (standIn === undefined) throw error;
-      const message = isUserError(error) ? error.message : `unexpected ${error instanceof Error ? error.name : "error"}`;
-      reporter.warn(`could not refresh the credentials (${message}): serving those valid until ${standIn.expiration.toISOString()} and trying again later`);
+      reporter.warn(`could not refresh the credentials (${failureLine(error)}): serving those valid until ${standIn.expiration.toISOString()} and trying again later`);
       return standIn;
     }
   };
@@ -116,11 +114,10 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
   };
   // While a refresh waits (for a code, say), a request gets the credentials held if the SDKs still take them:
   // they give an endpoint 1-2 s and want 5 minutes left (the JS SDK's margin).
-  const answerNow = () => (inFlight !== undefined && lastGood !== undefined && lastGood.expiration.getTime() - Date.now() > HELD_ENOUGH_MS ? lastGood : undefined);
+  const answerNow = () => (inFlight !== undefined ? held(SHORTEST_WINDOW_MS) : undefined);
   const refused = refusalTeller(reporter);
   const ahead = setInterval(() => {
-    const left = lastGood === undefined ? Number.POSITIVE_INFINITY : lastGood.expiration.getTime() - Date.now();
-    if (left < SDK_REFRESH_WINDOW_MS && Date.now() - failedAt > PROACTIVE_BACKOFF_MS) shared().catch(() => {});
+    if (lastGood !== undefined && held(REFRESH_WINDOW_MS) === undefined && Date.now() - failedAt > PROACTIVE_BACKOFF_MS) shared().catch(() => {});
   }, PROACTIVE_CHECK_MS);
   ahead.unref();
   let server: ReturnType<typeof Bun.serve>;
@@ -142,10 +139,10 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
             AccessKeyId: fresh.accessKeyId,
             SecretAccessKey: fresh.secretAccessKey,
             Token: fresh.sessionToken,
-            Expiration: fresh.expiration.toISOString().replace(/\.\d{3}Z$/, "Z"),
+            Expiration: expirationText(fresh.expiration),
           });
         } catch (error) {
-          const message = isUserError(error) ? error.message : `unexpected ${error instanceof Error ? error.name : "error"}`;
+          const message = failureLine(error);
           reporter.warn(`could not get credentials for a request: ${message}`);
           return answer(503, { Code: "CredentialsUnavailable", Message: message });
         }
