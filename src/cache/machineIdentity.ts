@@ -54,7 +54,7 @@ function idFromFile(bytes: Uint8Array | undefined): string | undefined {
   const text = new TextDecoder().decode(bytes).trim();
   if (text === "") return undefined;
   if (/^[\x21-\x7e]{8,}$/.test(text)) return text;
-  return bytes.some((byte) => byte !== 0) ? Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("") : undefined;
+  return bytes.some((byte) => byte !== 0) ? Buffer.from(bytes).toString("hex") : undefined;
 }
 
 const FIXES: Partial<Record<NodeJS.Platform, string>> = {

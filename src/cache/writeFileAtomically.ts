@@ -16,7 +16,7 @@ const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (
 export function writeFileAtomically(path: string, content: Uint8Array): void {
   const folder = dirname(path);
   // The writer's PID in the name lets the next run remove what a killed writer left (see privateFiles.ts).
-  const tempPath = `${folder}/${TEMP_PREFIX}${process.pid}-${Array.from(randomBytes(8), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  const tempPath = `${folder}/${TEMP_PREFIX}${process.pid}-${Buffer.from(randomBytes(8)).toString("hex")}`;
   let fd: number;
   try {
     fd = openSync(tempPath, CREATE_NEW, 0o600);

@@ -19,6 +19,6 @@ export function readHostUuid(): string | undefined {
 /** 16 bytes as uuid_unparse_upper writes them (and ioreg shows them): 8-4-4-4-12 upper-case hex. */
 export function uuidText(bytes: Uint8Array): string | undefined {
   if (bytes.length !== 16 || bytes.every((byte) => byte === 0)) return undefined;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0").toUpperCase()).join("");
+  const hex = Buffer.from(bytes).toString("hex").toUpperCase();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
