@@ -21,7 +21,7 @@ export async function consoleLogin(args: LoginArgs, env: Env, reporter: Reporter
   // What can be checked without the profile is checked before any MFA code is asked for.
   const signin = signinOrigin(env);
   if (args.region !== undefined && !REGION.test(args.region)) throw new UserError(`login --region: "${args.region.slice(0, 40)}" is not a region, like us-east-1`, 2);
-  if (args.path !== undefined) consoleDestination("console.aws.amazon.com", "us-east-1", args.path);
+  if (args.path !== undefined) checkConsolePath(args.path);
   const { credentials, profile } = await assumeRole(args, env, reporter, loadFetch);
   const partition = partitionOfRole(profile.roleArn);
   const region = args.region ?? (profile.sts.useGlobalEndpoint ? partition.defaultRegion : profile.sts.region);
@@ -56,14 +56,23 @@ export async function consoleLogin(args: LoginArgs, env: Env, reporter: Reporter
  * as its query unless the path names one. A path that would leave the console host is refused.
  */
 export function consoleDestination(consoleHost: string, region: string, path = "/console/home"): string {
+  checkConsolePath(path);
+  const url = new URL(path, `https://${consoleHost}`);
+  if (!url.searchParams.has("region")) url.searchParams.set("region", region);
+  return url.toString();
+}
+
+/**
+ * --path: a path on whichever console host it is resolved against, never a way to another host. Checked
+ * before any MFA code is asked for (a relative path resolves the same against any host).
+ */
+function checkConsolePath(path: string): void {
   if (!path.startsWith("/") || path.startsWith("//") || /[\s\\]/.test(path)) {
     throw new UserError(`login --path: "${path.slice(0, 80)}" is not a path in the console: give one like /s3/home or /ec2/home#Instances`, 2);
   }
-  const url = new URL(path, `https://${consoleHost}`);
+  const url = new URL(path, "https://console.invalid");
   // "/..//x" normalizes to "//x", which a browser may read as another host.
-  if (url.host !== consoleHost || url.pathname.startsWith("//")) throw new UserError(`login --path: "${path.slice(0, 80)}" leads away from ${consoleHost}`, 2);
-  if (!url.searchParams.has("region")) url.searchParams.set("region", region);
-  return url.toString();
+  if (url.host !== "console.invalid" || url.pathname.startsWith("//")) throw new UserError(`login --path: "${path.slice(0, 80)}" leads away from the console`, 2);
 }
 
 /** Step two of the federation: the URL that trades the token for a console session at `destination`. */
