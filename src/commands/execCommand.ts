@@ -42,20 +42,18 @@ export async function execCommand(args: ExecArgs, env: Record<string, string | u
   delete childEnv.AWS_PROFILE;
   delete childEnv.AWS_DEFAULT_PROFILE;
   let server: CredentialServer | undefined;
-  if (perRequest !== undefined) {
+  if (perRequest === undefined) {
+    for (const [name, value] of credentialVariables(credentials, knownRegion(profile))) childEnv[name] = value;
+  } else {
     // The child asks the server whenever its SDK wants fresh credentials: no keys in its environment.
     server = startCredentialServer(async () => (await perRequest()).credentials, reporter);
     server.offer(credentials);
-    for (const [name, value] of serverVariables(server, env)) childEnv[name] = value;
-  }
-  const variables = args.server ? regionVariables(knownRegion(profile)) : credentialVariables(credentials, knownRegion(profile));
-  for (const [name, value] of variables) childEnv[name] = value;
-  childEnv[PROFILE_MARKER] = profile.name;
-  if (server !== undefined) {
+    for (const [name, value] of [...serverVariables(server, env), ...regionVariables(knownRegion(profile))]) childEnv[name] = value;
     // The program reads the terminal from now on: the server's refreshes must not ask for codes there.
     const { Terminal } = await import("../mfa/terminal.ts");
     Terminal.giveAway(`the terminal belongs to ${command[0]} (exec --server): give this profile another way to get a code (a dialog, a YubiKey, vegas_mfa_process, or vegas_mfa_session = true)`);
   }
+  childEnv[PROFILE_MARKER] = profile.name;
   try {
     return await runChild(command, childEnv);
   } finally {
