@@ -152,30 +152,26 @@ function zipArchive(entries: readonly ArchiveEntry[]): Buffer {
     const name = Buffer.from(entry.name, "utf8");
     const data = deflateRawSync(entry.bytes, { level: 9 });
     const crc = crc32(entry.bytes);
+    // The fields the local header and the central directory record share, from "version needed" to the
+    // name's length: at offset 4 in the one, 6 in the other.
+    const shared = Buffer.alloc(24);
+    shared.writeUInt16LE(20, 0);
+    shared.writeUInt16LE(0x0800, 2);
+    shared.writeUInt16LE(8, 4);
+    shared.writeUInt16LE(time, 6);
+    shared.writeUInt16LE(date, 8);
+    shared.writeUInt32LE(crc, 10);
+    shared.writeUInt32LE(data.length, 14);
+    shared.writeUInt32LE(entry.bytes.length, 18);
+    shared.writeUInt16LE(name.length, 22);
     const header = Buffer.alloc(30);
     header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(0x0800, 6);
-    header.writeUInt16LE(8, 8);
-    header.writeUInt16LE(time, 10);
-    header.writeUInt16LE(date, 12);
-    header.writeUInt32LE(crc, 14);
-    header.writeUInt32LE(data.length, 18);
-    header.writeUInt32LE(entry.bytes.length, 22);
-    header.writeUInt16LE(name.length, 26);
+    shared.copy(header, 4);
     const record = Buffer.alloc(46);
     record.writeUInt32LE(0x02014b50, 0);
     // Made by Unix (3), so the mode bits in the external attributes are read.
     record.writeUInt16LE((3 << 8) | 20, 4);
-    record.writeUInt16LE(20, 6);
-    record.writeUInt16LE(0x0800, 8);
-    record.writeUInt16LE(8, 10);
-    record.writeUInt16LE(time, 12);
-    record.writeUInt16LE(date, 14);
-    record.writeUInt32LE(crc, 16);
-    record.writeUInt32LE(data.length, 20);
-    record.writeUInt32LE(entry.bytes.length, 24);
-    record.writeUInt16LE(name.length, 28);
+    shared.copy(record, 6);
     record.writeUInt32LE(((0o100000 | entry.mode) << 16) >>> 0, 38);
     record.writeUInt32LE(offset, 42);
     local.push(header, name, data);
