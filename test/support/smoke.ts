@@ -7,10 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { BINARY, MFA_SERIAL, ROLE_ARN, SOURCE_KEY as KEY } from "./sandbox.ts";
 import { startStsDouble } from "./stsDouble.ts";
-
-const ROLE_ARN = "arn:aws:iam::222222222222:role/SingerRole";
-const KEY = { id: "AKIAIOSFODNN7EXAMPLE", secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
 
 /** A path as the config's word splitting takes it: forward slashes (Windows takes them), in double quotes. */
 const word = (path: string) => `"${path.replace(/\\/g, "/")}"`;
@@ -23,7 +21,7 @@ async function smoke(binary: string): Promise<void> {
     writeFileSync(codeProgram, "console.log(String(100000 + Math.floor(Math.random() * 900000)));\n");
     writeFileSync(
       join(home, "config"),
-      `[default]\nmfa_serial = arn:aws:iam::111111111111:mfa/FrankSinatra\nvegas_mfa_process = ${word(process.execPath)} ${word(codeProgram)}\n\n` +
+      `[default]\nmfa_serial = ${MFA_SERIAL}\nvegas_mfa_process = ${word(process.execPath)} ${word(codeProgram)}\n\n` +
         `[profile frank@concerts]\ncredential_process = ${binary} assume --profile=frank@concerts\nvegas_role_arn = ${ROLE_ARN}\nvegas_source_profile = default\n` +
         `region = us-west-1\nduration_seconds = 3600\nrole_session_name = SinatraAtTheSands\nendpoint_url = ${sts.url}\n`,
     );
@@ -63,7 +61,7 @@ async function assume(binary: string, env: Record<string, string>): Promise<{ Ac
   return { AccessKeyId: document.AccessKeyId };
 }
 
-const binary = resolve(process.argv[2] ?? join(import.meta.dir, "..", "..", "dist", process.platform === "win32" ? "vegas-credentials.exe" : "vegas-credentials"));
+const binary = resolve(process.argv[2] ?? BINARY);
 await smoke(binary).catch((error: unknown) => {
   console.error(`smoke: failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
