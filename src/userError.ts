@@ -8,6 +8,8 @@ export class UserError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
+    /** False for a failure of this moment alone (this machine's clock): runs waiting for it try for themselves. */
+    readonly remembered = true,
   ) {
     super(message);
   }

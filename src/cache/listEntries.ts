@@ -11,15 +11,18 @@ export interface ListedEntry {
   readonly payload?: Uint8Array;
 }
 
-/** Every entry in the folder, opened where it opens (the identity inside says what it is). */
-export async function listEntries(store: CacheStore): Promise<ListedEntry[]> {
+/**
+ * Every entry in the folder (or, with FAILURE_SUFFIX, every note of a failed fetch), opened where it opens
+ * (the identity inside says what it is).
+ */
+export async function listEntries(store: CacheStore, suffix = ENTRY_SUFFIX): Promise<ListedEntry[]> {
   const listed: ListedEntry[] = [];
   for (const file of listFolder(store.folder).sort()) {
-    if (!file.endsWith(ENTRY_SUFFIX) || file.startsWith(".")) continue;
+    if (!file.endsWith(suffix) || file.startsWith(".")) continue;
     const path = joinPath(store.folder, file);
-    const name = file.slice(0, -ENTRY_SUFFIX.length);
+    const name = file.slice(0, -suffix.length);
     const sealed = readQuietly(path);
-    const opened = sealed === undefined ? undefined : await openNamed(store, sealedName(name, ENTRY_SUFFIX), sealed);
+    const opened = sealed === undefined ? undefined : await openNamed(store, sealedName(name, suffix), sealed);
     listed.push(opened === undefined ? { path } : { path, ...opened });
   }
   return listed;

@@ -1,5 +1,7 @@
 import { type CacheStore, openCacheStore } from "../cache/cacheStore.ts";
 import { listEntries } from "../cache/listEntries.ts";
+import { FAILURE_SUFFIX } from "../cache/cacheFileNames.ts";
+import { decodeFailureNote } from "../cache/failureNotes.ts";
 import type { ConfigFile } from "../config/readConfigFile.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { credentialIdentity, mfaSessionIdentity } from "../config/roleProfile.ts";
@@ -9,13 +11,15 @@ import { refreshWindowMs } from "../credentials/temporaryCredentials.ts";
 import { describeYubikeyPasswordEntry } from "../mfa/yubikeyPassword.ts";
 import type { Env } from "../environment.ts";
 
-export type EntryKind = "role-credentials" | "mfa-session" | "yubikey-password" | "unknown";
-export type EntryState = "fresh" | "refresh due" | "expired" | "unreadable";
+export type EntryKind = "role-credentials" | "mfa-session" | "yubikey-password" | "last-failure" | "unknown";
+/** "failed": a note of the last failed fetch, told to the runs that waited for it; "void": one dated ahead of this clock. */
+export type EntryState = "fresh" | "refresh due" | "expired" | "unreadable" | "failed" | "void";
 
 export const KIND_NAMES: Record<EntryKind, string> = {
   "role-credentials": "role credentials",
   "mfa-session": "MFA session",
   "yubikey-password": "YubiKey password",
+  "last-failure": "last failure",
   unknown: "unknown",
 };
 
@@ -35,6 +39,9 @@ export interface InventoryItem {
   readonly state: EntryState;
   /** The profile's settings have changed since (or it is gone): this entry will not be used again. */
   readonly staleConfig: boolean;
+  /** A last failure: when, by this machine's clock as it was then, and its line (no secret: it is what stderr showed). */
+  readonly failedAt?: Date;
+  readonly message?: string;
 }
 
 /** Every entry in the cache folder, described; empty when there is no cache yet. */
@@ -57,7 +64,13 @@ export async function inventoryOf(store: CacheStore, config: ConfigFile | undefi
     const staleConfig = (described.kind === "role-credentials" || described.kind === "mfa-session") && !currentIdentities.has(entry.identity);
     items.push({ file: entry.path, ...described, state, staleConfig });
   }
-  const order: EntryKind[] = ["role-credentials", "mfa-session", "yubikey-password", "unknown"];
+  for (const entry of await listEntries(store, FAILURE_SUFFIX)) {
+    const note = entry.payload === undefined ? undefined : decodeFailureNote(entry.payload);
+    if (note === undefined) continue;
+    const failedAt = new Date(note.at);
+    items.push({ file: entry.path, kind: "last-failure", profile: note.profile, failedAt, message: note.message, state: note.at > now.getTime() ? "void" : "failed", staleConfig: false });
+  }
+  const order: EntryKind[] = ["role-credentials", "mfa-session", "yubikey-password", "last-failure", "unknown"];
   return items.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.profile ?? "").localeCompare(b.profile ?? ""));
 }
 

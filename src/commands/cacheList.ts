@@ -1,6 +1,6 @@
 import { type OutputStyle, paint } from "../output/outputStyle.ts";
 import { type PaintedCell, renderTable } from "../output/table.ts";
-import { terminalSafeJson } from "../output/printableText.ts";
+import { printableText, terminalSafeJson } from "../output/printableText.ts";
 import { type InventoryItem, KIND_NAMES } from "./cacheInventory.ts";
 
 /** `cache --json`: the inventory for scripts, dates in ISO 8601 UTC. */
@@ -17,6 +17,7 @@ export function inventoryJson(items: readonly InventoryItem[], now: Date): strin
       expiresInSeconds: item.expiresAt === undefined ? null : Math.round((item.expiresAt.getTime() - now.getTime()) / 1000),
       state: item.state,
       staleConfig: item.staleConfig,
+      ...(item.kind === "last-failure" ? { failedAt: item.failedAt?.toISOString() ?? null, message: item.message ?? null } : {}),
       file: item.file,
     })),
     null,
@@ -34,24 +35,28 @@ export function inventoryTable(items: readonly InventoryItem[], folder: string, 
     item.sourceProfile ?? "-",
     item.expiresAt === undefined ? "-" : localTime(item.expiresAt),
     item.expiresAt === undefined ? "-" : timeLeft(item.expiresAt, now),
-    stateCell(item, style),
+    stateCell(item, now, style),
   ]);
   const count = `${items.length} ${items.length === 1 ? "entry" : "entries"} in ${folder}`;
-  return `${renderTable(["PROFILE", "KIND", "ROLE / DEVICE", "SOURCE", "EXPIRES AT", "IN", "STATE"], rows, style)}\n\n${count}`;
+  const failures = items.filter((item) => item.kind === "last-failure").map((item) => `  ${item.profile ?? "?"}: ${item.message ?? "?"}`);
+  const told = failures.length === 0 ? "" : `\n\nLast failures, told only to runs that were waiting for them (a run started later tries again):\n${failures.join("\n")}`;
+  return `${renderTable(["PROFILE", "KIND", "ROLE / DEVICE", "SOURCE", "EXPIRES AT", "IN", "STATE"], rows, style)}${printableText(told)}\n\n${count}`;
 }
 
 function roleOrDevice(item: InventoryItem): string {
   if (item.kind === "role-credentials") return item.roleArn ?? "?";
   if (item.kind === "mfa-session") return item.mfaSerial ?? "?";
   if (item.kind === "yubikey-password") return `YubiKey ${item.yubikeySerial ?? "?"}`;
+  if (item.kind === "last-failure") return "-";
   return "?";
 }
 
-function stateCell(item: InventoryItem, style: OutputStyle): PaintedCell {
-  const color = item.state === "fresh" ? "green" : item.state === "refresh due" ? "yellow" : "red";
-  const state = paint(style, color, item.state);
+function stateCell(item: InventoryItem, now: Date, style: OutputStyle): PaintedCell {
+  const color = item.state === "fresh" ? "green" : item.state === "refresh due" || item.state === "void" ? "yellow" : "red";
+  const text = item.state === "failed" && item.failedAt !== undefined ? `failed ${timeLeft(item.failedAt, now)}` : item.state === "void" ? "void (dated ahead of this clock)" : item.state;
+  const state = paint(style, color, text);
   const stale = "stale config";
-  return item.staleConfig ? { painted: `${state}, ${paint(style, "yellow", stale)}`, width: item.state.length + 2 + stale.length } : { painted: state, width: item.state.length };
+  return item.staleConfig ? { painted: `${state}, ${paint(style, "yellow", stale)}`, width: text.length + 2 + stale.length } : { painted: state, width: text.length };
 }
 
 /** `2026-11-24 18:05` in the machine's time zone. */

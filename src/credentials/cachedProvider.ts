@@ -1,5 +1,5 @@
 import { type CacheStore, prepareCacheStore } from "../cache/cacheStore.ts";
-import { clearFailureNote, readFailureNote, writeFailureNote } from "../cache/failureNotes.ts";
+import { clearFailureNote, type FailureNote, readFailureNote, writeFailureNote } from "../cache/failureNotes.ts";
 import { lockPath } from "../cache/cacheFileNames.ts";
 import { readEntry, writeEntry } from "../cache/cacheEntries.ts";
 import type { LockWaiting } from "../cache/fileLock.ts";
@@ -59,11 +59,13 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, report
       // The run this one waited for failed (a wrong code, a denied role): say what it said rather than ask
       // again, or 30 parallel runs would ask one after another.
       const failure = await readFailureNote(store, slot.identity);
-      if (failure !== undefined && failure.at >= startedAt) throw new UserError(failure.message);
+      if (failure !== undefined && waitedFor(failure, startedAt, Date.now())) throw replayed(failure, Date.now());
       const fresh = await fetchFresh(store)
         .then((credentials) => checkLifetime(credentials, slot.origin.profile, now()))
         .catch(async (error: unknown) => {
-          if (isUserError(error)) await writeFailureNote(store, slot.identity, error.message).catch(() => {});
+          if (isUserError(error) && error.remembered) {
+            await writeFailureNote(store, slot.identity, { at: Date.now(), message: error.message, profile: slot.origin.profile }).catch(() => {});
+          }
           throw error;
         });
       await save(store, slot, fresh, now(), reporter);
@@ -76,6 +78,19 @@ export function cachedProvider(slot: CacheSlot, fetchFresh: FreshFetcher, report
 }
 
 /**
+ * A note written after this run began, by this machine's clock as it reads now: a note dated in the future
+ * was written while the clock ran ahead, and must not outlive the clock's correction.
+ */
+function waitedFor(failure: FailureNote, startedAt: number, now: number): boolean {
+  return failure.at >= startedAt && failure.at <= now;
+}
+
+function replayed(failure: FailureNote, now: number): UserError {
+  const ago = Math.max(0, Math.round((now - failure.at) / 1000));
+  return new UserError(`${failure.message} (the failure of another run ${ago} s ago, which this run waited for: run the command again to retry now)`);
+}
+
+/**
  * Credentials STS hands out live at least 15 minutes; ones that are expired or nearly so by this machine's
  * clock mean the clock is wrong. They are neither handed out nor cached: the AWS tools would refuse them.
  */
@@ -85,6 +100,8 @@ function checkLifetime(credentials: TemporaryCredentials, profile: string, now: 
   const when = leftSeconds <= 0 ? `${-leftSeconds} s ago` : `in ${leftSeconds} s`;
   throw new UserError(
     `profile "${profile}": STS handed out credentials that expire at ${credentials.expiration.toISOString()}, ${when} by this machine's clock (${now.toISOString()}): check the clock and time zone of this machine, then run the command again`,
+    1,
+    false,
   );
 }
 

@@ -2,7 +2,7 @@ import type { CacheStore } from "../cache/cacheStore.ts";
 import { readEntry, removeEntry, writeEntry } from "../cache/cacheEntries.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { mfaSessionIdentity, type RoleProfile, type SourceProfile } from "../config/roleProfile.ts";
-import { explainStsError } from "../sts/explainStsError.ts";
+import { explainStsError, isClockFailure } from "../sts/explainStsError.ts";
 import { openStsClient } from "../sts/stsClient.ts";
 import { decodeMfaSessionEntry, encodeMfaSessionEntry } from "./mfaSessionEntry.ts";
 import type { TemporaryCredentials } from "./temporaryCredentials.ts";
@@ -38,7 +38,8 @@ export async function fetchThroughMfaSession(profile: RoleProfile, settings: Non
       reporter.record({ sts: "AssumeRole from MFA session ok" });
       return credentials;
     } catch (error) {
-      if (!SESSION_DEAD.has((error as { name?: string }).name ?? "")) {
+      // A wrong clock fails every signature, the session's too: that says nothing of the session.
+      if (!SESSION_DEAD.has((error as { name?: string }).name ?? "") || isClockFailure(error)) {
         reporter.record({ sts: "AssumeRole from MFA session failed" });
         throw explainStsError(error, profile, "AssumeRole");
       }

@@ -19,7 +19,7 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNR
 export function explainStsError(error: unknown, profile: RoleProfile, action: string): Error {
   if (isUserError(error)) return error;
   const sdkError = (error ?? {}) as SdkError;
-  const code = sdkError.name === "Error" || sdkError.name === undefined ? (sdkError.code ?? sdkError.Code ?? "") : sdkError.name;
+  const code = codeOf(sdkError);
   const message = oneLine(sdkError.message ?? String(error));
   const source = `source profile "${profile.source.name}"`;
   const where = `profile "${profile.name}"`;
@@ -45,8 +45,8 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
   if (code === "InvalidClientTokenId") {
     return new UserError(`${where}: the access key of ${source} is not valid (deleted, deactivated or mistyped): put a working key for that profile in your AWS credentials`);
   }
-  if (code === "RequestTimeTooSkewed" || code === "RequestExpired" || /Signature expired|too skewed|signature not yet current/i.test(message)) {
-    return new UserError(`${where}: STS says this machine's clock is off (${message}): set the clock and time zone right (enable NTP), then run the command again`);
+  if (isClockFailure(error)) {
+    return new UserError(`${where}: STS says this machine's clock is off (${message}): set the clock and time zone right (enable NTP), then run the command again`, 1, false);
   }
   if (code === "SignatureDoesNotMatch") {
     return new UserError(`${where}: the secret access key of ${source} does not match its access key ID: fix aws_secret_access_key for that profile in your AWS credentials`);
@@ -81,6 +81,17 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
     return new UserError(`${where}: STS ${action} failed: ${code || "error"}: ${message}`);
   }
   return error instanceof Error ? error : new Error(message);
+}
+
+/** STS refused the request's signing time: this machine's clock is more than 15 minutes off STS's. */
+export function isClockFailure(error: unknown): boolean {
+  const sdkError = (error ?? {}) as SdkError;
+  const code = codeOf(sdkError);
+  return code === "RequestTimeTooSkewed" || code === "RequestExpired" || /Signature expired|too skewed|signature not yet current/i.test(sdkError.message ?? "");
+}
+
+function codeOf(error: SdkError): string {
+  return error.name === "Error" || error.name === undefined ? (error.code ?? error.Code ?? "") : error.name;
 }
 
 /** What to do when the SDK finds no credentials for the source profile, by where that profile gets them. */

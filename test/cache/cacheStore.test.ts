@@ -95,7 +95,7 @@ describe("the cache folder is checked on every read, a hit too", () => {
     const folder = freshFolder();
     const store = await prepareCacheStore(folder, noWarnings);
     await writeEntry(store, "a", encode("a"));
-    await writeFailureNote(store, "b", "profile b failed");
+    await writeFailureNote(store, "b", { at: Date.now(), message: "profile b failed" });
     const secretPath = join(folder, MACHINE_SECRET_FILE);
     const old = readFileSync(secretPath);
     chmodSync(secretPath, 0o644);
@@ -115,7 +115,7 @@ describe("failure notes", () => {
     const folder = freshFolder();
     const store = await prepareCacheStore(folder, noWarnings);
     const line = 'profile "frank@concerts": source profile "default" may not assume arn:aws:iam::222222222222:role/SingerRole';
-    await writeFailureNote(store, "frank", line);
+    await writeFailureNote(store, "frank", { at: Date.now(), message: line, profile: "frank@concerts" });
     const [file] = readdirSync(folder).filter((name) => name.endsWith(FAILURE_SUFFIX));
     const raw = readFileSync(join(folder, file ?? "")).toString("latin1");
     for (const secretish of ["frank", "SingerRole", "222222222222", "default"]) expect(raw).not.toContain(secretish);

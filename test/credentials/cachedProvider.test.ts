@@ -151,10 +151,46 @@ describe("cachedProvider", () => {
     const started = Date.now();
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => cachedProvider(slot(folder), failingFetch, quiet, () => NOW, started)()));
     expect(calls).toBe(1);
-    expect(results.map((result) => (result.status === "rejected" ? (result.reason as Error).message : "fulfilled"))).toEqual(Array(5).fill('profile "frank@concerts": STS rejected the MFA code'));
+    const lines = results.map((result) => (result.status === "rejected" ? (result.reason as Error).message : "fulfilled"));
+    // The run that asked says what STS said; the four that waited say it is that run's failure, and how to retry.
+    expect(lines.filter((line) => line === 'profile "frank@concerts": STS rejected the MFA code')).toHaveLength(1);
+    for (const line of lines.filter((each) => each !== 'profile "frank@concerts": STS rejected the MFA code')) {
+      expect(line).toMatch(/^profile "frank@concerts": STS rejected the MFA code \(the failure of another run \d+ s ago, which this run waited for: run the command again to retry now\)$/);
+    }
     // A run that starts afterwards asks again.
     const fetcher = countingFetcher(60);
     expect((await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW, Date.now())()).accessKeyId).toBe("ASIA1");
+    expect(fetcher.calls).toBe(1);
+  });
+
+  test("a failure of this machine's clock is not remembered: the runs that waited try for themselves", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    let calls = 0;
+    const clockFailure = async (): Promise<TemporaryCredentials> => {
+      calls++;
+      await Bun.sleep(100);
+      throw new UserError('profile "frank@concerts": STS says this machine\'s clock is off', 1, false);
+    };
+    const started = Date.now();
+    const results = await Promise.allSettled(Array.from({ length: 3 }, () => cachedProvider(slot(folder), clockFailure, quiet, () => NOW, started)()));
+    expect(calls).toBe(3);
+    expect(results.map((result) => (result.status === "rejected" ? (result.reason as Error).message : "fulfilled"))).toEqual(Array(3).fill('profile "frank@concerts": STS says this machine\'s clock is off'));
+    expect(readdirSync(folder).filter((name) => name.endsWith(".failed"))).toEqual([]);
+  });
+
+  test("a failure note dated in the future by this machine's clock is void (written while the clock ran ahead)", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const failing = async (): Promise<TemporaryCredentials> => {
+      throw new UserError('profile "frank@concerts": role denied');
+    };
+    await expect(cachedProvider(slot(folder), failing, quiet, () => NOW, Date.now())()).rejects.toThrow("role denied");
+    const store = await openCacheStore(folder);
+    if (store === undefined) throw new Error("no cache");
+    const { writeFailureNote } = await import("../../src/cache/failureNotes.ts");
+    await writeFailureNote(store, "frank@concerts", { at: Date.now() + 2 * 3600_000, message: 'profile "frank@concerts": role denied', profile: "frank@concerts" });
+    // A run that began before the note's date, as every run does once the clock is set back right.
+    const fetcher = countingFetcher(60);
+    expect((await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW, Date.now() - 1000)()).accessKeyId).toBe("ASIA1");
     expect(fetcher.calls).toBe(1);
   });
 });

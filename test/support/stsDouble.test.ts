@@ -200,6 +200,18 @@ describe("the STS double through @aws-sdk/client-sts", () => {
     expect(sts.calls.at(-1)).toMatchObject({ action: "AssumeRole", accessKeyId: SOURCE.accessKeyId, error: "SignatureDoesNotMatch" });
   });
 
+  test("a request signed more than 15 minutes off STS's clock is refused in STS's words, either way", async () => {
+    const skewed = (offsetMs: number) => new STSClient({ region: "us-west-1", endpoint: sts.url, credentials: SOURCE, maxAttempts: 1, systemClockOffset: offsetMs });
+    const stamp = "\\d{8}T\\d{6}Z";
+    const ahead = await sdkError(skewed(2 * 3600_000).send(new GetCallerIdentityCommand({})));
+    expect(ahead).toMatchObject({ name: "SignatureDoesNotMatch", status: 403 });
+    expect(ahead.message).toMatch(new RegExp(`^Signature not yet current: ${stamp} is still later than ${stamp} \\(${stamp} \\+ 15 min\\.\\)$`));
+    const behind = await sdkError(skewed(-2 * 3600_000).send(new GetCallerIdentityCommand({})));
+    expect(behind.message).toMatch(new RegExp(`^Signature expired: ${stamp} is now earlier than ${stamp} \\(${stamp} - 15 min\\.\\)$`));
+    // Within 15 minutes, the signature is good.
+    expect((await skewed(10 * 60_000).send(new GetCallerIdentityCommand({}))).Arn).toBe(USER_ARN);
+  });
+
   test("an MFA session from GetSessionToken assumes roles without a new code", async () => {
     const session = await sdkClient().send(new GetSessionTokenCommand({ SerialNumber: newMfaDevice(), TokenCode: totpCode(TOTP_SECRET) }));
     const sessionLifetime = (session.Credentials?.Expiration?.getTime() ?? 0) - Date.now();

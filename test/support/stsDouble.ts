@@ -388,9 +388,10 @@ function checkSigningTime(amzDate: string, scopeDate: string): void {
   }
   const now = Date.now();
   if (Math.abs(now - signedAt) > ALLOWED_CLOCK_SKEW_MS) {
-    const [relation, limit] = signedAt < now ? ["is now earlier than", "- 15 min."] : ["is still later than", "+ 15 min."];
+    // STS's own words, both ways.
+    const [what, relation, limit] = signedAt < now ? ["Signature expired", "is now earlier than", "- 15 min."] : ["Signature not yet current", "is still later than", "+ 15 min."];
     const bound = signedAt < now ? now - ALLOWED_CLOCK_SKEW_MS : now + ALLOWED_CLOCK_SKEW_MS;
-    throw new StsFault(403, "SignatureDoesNotMatch", `Signature expired: ${amzDate} ${relation} ${amzDateOf(bound)} (${amzDateOf(now)} ${limit})`);
+    throw new StsFault(403, "SignatureDoesNotMatch", `${what}: ${amzDate} ${relation} ${amzDateOf(bound)} (${amzDateOf(now)} ${limit})`);
   }
 }
 
