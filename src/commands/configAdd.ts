@@ -1,7 +1,10 @@
+import { acquireLock } from "../cache/fileLock.ts";
 import { parseAwsConfig } from "../config/parseAwsConfig.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
+import { checkExternalId, checkMfaSerial, checkRegion, checkRoleArn, checkRoleSessionName, parseDurationSeconds } from "../config/settingChecks.ts";
 import type { Env } from "../environment.ts";
 import { FileError } from "../files/fileError.ts";
+import { quoteValue } from "../output/printableText.ts";
 import { UserError } from "../userError.ts";
 
 export interface ConfigAddRequest {
@@ -15,19 +18,72 @@ export interface ConfigAddRequest {
   readonly externalId?: string;
 }
 
-/** Names this tool writes into a section header and a credential_process line without quoting trouble. */
-const PLAIN_NAME = /^[\w@.+=,:/-]+$/;
+/**
+ * Names this tool writes into a section header and a credential_process line (which the JS SDK runs through a
+ * shell): letters and digits of any script, and a few marks no shell or INI reader takes as syntax.
+ */
+const PLAIN_NAME = /^[\p{L}\p{N}\p{M}_@.+=,:/-]+$/u;
+/** A line break or any other control character in a value would end its line: the rest becomes keys or sections. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+/** How long a run waits for another `config add` on the same file. */
+const LOCK_TIMEOUT_MS = 10_000;
 
 /**
  * `config add`: the new role profile (and, with --mfa-serial, that line in the source profile) added to the
- * config file with every other byte left as it was; validated as `assume` would read it before anything is
- * written. Returns what was written, for the person.
+ * config file with every other byte left as it was; each option checked as `assume` checks that setting, and
+ * the file as it will be read as `assume` reads it, before anything is written. Runs on one file take turns
+ * (a lock beside it), and a file changed by anything else meanwhile is not overwritten. Returns what was
+ * written, for the person.
  */
-export function addRoleProfile(path: string, request: ConfigAddRequest, binary: string, env: Env): string {
-  for (const [flag, name] of [["--profile", request.profile], ["--source-profile", request.sourceProfile]] as const) {
-    if (!PLAIN_NAME.test(name)) throw new UserError(`${flag} "${name}": use a profile name of letters, digits and @ . + = , : / _ - (no spaces or quotes)`, 2);
+export async function addRoleProfile(path: string, request: ConfigAddRequest, binary: string, env: Env): Promise<string> {
+  checkRequest(request);
+  const target = realTarget(path);
+  const lock = await acquireLock(`${target}.vegas-credentials.lock`, {
+    timeoutMs: LOCK_TIMEOUT_MS,
+    onWait: () => {},
+    timeoutError: (holder) => new UserError(`another run${holder === undefined ? "" : ` (process ${holder.pid})`} has been changing ${path} for ${LOCK_TIMEOUT_MS / 1000} s: wait for it, then run config add again`),
+  });
+  try {
+    const before = readText(target);
+    const { text, written } = withRoleProfile(path, before.text, request, binary);
+    // The same checks and lines as assume and show-profile, on the file as it will be.
+    resolveRoleProfile({ path, profiles: parseAwsConfig(text, path) }, request.profile, env);
+    writeKeepingMode(path, target, text, before.version);
+    return `Added to ${path}:\n\n${written.join("\n")}`;
+  } finally {
+    lock.release();
   }
-  const before = readText(path);
+}
+
+/** Every option as `assume` will check its setting, named by its option; a value must stay on its line. */
+function checkRequest(request: ConfigAddRequest): void {
+  for (const [flag, name] of [["--profile", request.profile], ["--source-profile", request.sourceProfile]] as const) {
+    if (!PLAIN_NAME.test(name)) throw new UserError(`config add ${flag} ${quoteValue(name)}: use a profile name of letters, digits and @ . + = , : / _ - (no spaces, quotes or control characters)`, 2);
+  }
+  const checks: [string, string, string | undefined, (value: string) => string | undefined][] = [
+    ["--role-arn", "vegas_role_arn", request.roleArn, checkRoleArn],
+    ["--mfa-serial", "mfa_serial", request.mfaSerial, checkMfaSerial],
+    ["--region", "region", request.region, checkRegion],
+    ["--duration-seconds", "duration_seconds", request.durationSeconds, (value) => problemOf(parseDurationSeconds(value))],
+    ["--role-session-name", "role_session_name", request.roleSessionName, checkRoleSessionName],
+    ["--external-id", "external_id", request.externalId, (value) => problemOf(checkExternalId(value), "the value ")],
+  ];
+  for (const [flag, key, value, check] of checks) {
+    if (value === undefined) continue;
+    const named = `config add ${flag} (${key})`;
+    if (CONTROL.test(value)) throw new UserError(`${named}: the value has a line break or another control character: give it on one line`, 2);
+    const problem = check(value);
+    if (problem !== undefined) throw new UserError(`${named}: ${problem}`, 2);
+  }
+}
+
+/** What a parser said was wrong (its text), or undefined when it took the value. */
+function problemOf(parsed: number | string | undefined, prefix = ""): string | undefined {
+  return typeof parsed === "string" ? `${prefix}${parsed}` : undefined;
+}
+
+/** The file's text with the new sections, and what was written, for the person. */
+function withRoleProfile(path: string, before: string, request: ConfigAddRequest, binary: string): { text: string; written: string[] } {
   const existing = parseAwsConfig(before, path);
   if (existing.has(request.profile)) throw new UserError(`profile "${request.profile}" is already in ${path}: choose another name, or edit it there (config show-profile -p ${request.profile})`);
   let text = before;
@@ -59,12 +115,8 @@ export function addRoleProfile(path: string, request: ConfigAddRequest, binary: 
   const section = `${lines.join("\n")}\n`;
   text = appendSection(text, section);
   written.push(section);
-  // The same checks and lines as assume and show-profile, on the file as it will be.
-  resolveRoleProfile({ path, profiles: parseAwsConfig(text, path) }, request.profile, env);
-  writeKeepingMode(path, text);
-  return `Added to ${path}:\n\n${written.join("\n")}`;
+  return { text, written };
 }
-
 function optional(key: string, value: string | undefined): string[] {
   return value === undefined ? [] : [`${key} = ${value}`];
 }
@@ -91,37 +143,77 @@ function insertAfterHeader(text: string, profile: string, line: string): string 
   return lines.join("\n");
 }
 
-function readText(path: string): string {
+/** The file a path names (through links), or the path itself when there is none yet. */
+function realTarget(path: string): string {
   const fs = require("node:fs") as typeof import("node:fs");
   try {
-    return fs.readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "EIO";
-    if (code === "ENOENT") return "";
-    throw new FileError(code, path, "read the AWS config file");
+    return fs.realpathSync(path);
+  } catch {
+    return path;
   }
 }
 
-/** Atomically (a temp file beside the real file, then rename), with the file's own mode; through a link to its target. */
-function writeKeepingMode(path: string, text: string): void {
+/** What a file's content was when read: any write since changes one of these. */
+type FileVersion = string | undefined;
+
+function versionOf(stats: import("node:fs").BigIntStats): string {
+  return [stats.dev, stats.ino, stats.size, stats.mtimeNs, stats.ctimeNs].join(":");
+}
+
+function readText(path: string): { text: string; version: FileVersion } {
+  const fs = require("node:fs") as typeof import("node:fs");
+  let fd: number;
+  try {
+    fd = fs.openSync(path, "r");
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "EIO";
+    if (code === "ENOENT") return { text: "", version: undefined };
+    throw new FileError(code, path, "read the AWS config file");
+  }
+  try {
+    const stats = fs.fstatSync(fd, { bigint: true });
+    // As `aws configure set` fails on it: a file made read-only is not rewritten behind its owner's back.
+    if ((stats.mode & 0o200n) === 0n) throw new UserError(`the AWS config file ${path} is read-only (mode ${(stats.mode & 0o777n).toString(8).padStart(4, "0")}): make it writable (chmod u+w) or add the profile there by hand`);
+    return { text: fs.readFileSync(fd, "utf8"), version: versionOf(stats) };
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new FileError((error as { code?: string }).code ?? "EIO", path, "read the AWS config file");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Atomically (a temp file beside the real file, then rename), with the file's own mode, and only if the file
+ * is still as it was read (`version`): another program's write meanwhile is never lost.
+ */
+function writeKeepingMode(path: string, target: string, text: string, version: FileVersion): void {
   const fs = require("node:fs") as typeof import("node:fs");
   const { dirname, join } = require("node:path") as typeof import("node:path");
-  let target = path;
   let mode = 0o600;
-  try {
-    target = fs.realpathSync(path);
-    mode = fs.statSync(target).mode & 0o777;
-  } catch {
-    fs.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  }
+  if (version === undefined) fs.mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+  else mode = fs.statSync(target).mode & 0o777;
   const temp = join(dirname(target), `.${process.pid}.vegas-credentials.tmp`);
   try {
     fs.writeFileSync(temp, text, { mode, flag: "wx" });
     // The umask would narrow it: the file keeps exactly the mode it had.
     fs.chmodSync(temp, mode);
+    if (currentVersion(target) !== version) {
+      throw new UserError(`${path} changed while this run added the profile (another program wrote it): nothing was written; run config add again`);
+    }
     fs.renameSync(temp, target);
   } catch (error) {
     fs.rmSync(temp, { force: true });
+    if (error instanceof UserError) throw error;
     throw new FileError((error as { code?: string }).code ?? "EIO", target, "write the AWS config file");
+  }
+}
+
+function currentVersion(path: string): FileVersion {
+  const fs = require("node:fs") as typeof import("node:fs");
+  try {
+    return versionOf(fs.statSync(path, { bigint: true }));
+  } catch {
+    return undefined;
   }
 }

@@ -91,7 +91,7 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
     case "config add": {
       const text = (name: string) => (typeof args.options[name] === "string" ? (args.options[name] as string) : undefined);
       const { addRoleProfile } = await import("./configAdd.ts");
-      const written = addRoleProfile(
+      const written = await addRoleProfile(
         pathOf(where.configFile),
         {
           profile: String(args.options.profile),
