@@ -3,12 +3,15 @@ import { runProgram } from "./runProgram.ts";
 
 /** The first run of exactly six digits in what the program printed. */
 const SIX_DIGITS = /(?<!\d)\d{6}(?!\d)/;
+/** The same, known complete before the program ends: a non-digit follows it. */
+const SIX_DIGITS_ENDED = /(?<!\d)\d{6}(?=\D)/;
 
 /**
  * `vegas_mfa_process` on the source profile: a program that prints the code (`op item get AWS --otp`,
  * `pass otp aws`, `ykman oath accounts code -s LABEL`), run without a shell, its stdin empty, in a session of
  * its own (it cannot fight the terminal source over the keyboard). The first 6-digit number on its stdout is the
- * code; its stderr is shown only with --verbose. Works with no terminal and no display at all.
+ * code, taken as soon as a non-digit follows it (or the program ends); the program and its children are then
+ * stopped. Its stderr is shown only with --verbose. Works with no terminal and no display at all.
  */
 export function processSource(command: readonly string[], verbose: (message: string) => void): MfaCodeSource {
   const program = command[0] ?? "";
@@ -16,10 +19,11 @@ export function processSource(command: readonly string[], verbose: (message: str
     name: `program (${program})`,
     invitation: `it comes from ${program}`,
     async read(_request, race: MfaRace): Promise<string | undefined> {
-      const result = await runProgram({ argv: command, signal: race.signal, detached: true });
+      const result = await runProgram({ argv: command, signal: race.signal, detached: true, answered: (stdout) => SIX_DIGITS_ENDED.test(stdout) });
       if (race.signal.aborted) return undefined;
       const said = result.stderr.trim().split("\n")[0] ?? "";
       if (said !== "") verbose(`vegas_mfa_process ${program} says: ${said}`);
+      if (result.answeredEarly === true) return SIX_DIGITS_ENDED.exec(result.stdout)?.[0];
       if (result.exitCode === undefined) return giveUp(race, `vegas_mfa_process ${program} could not be run${said === "" ? "" : ` (${said})`}`);
       if (result.exitCode !== 0) return giveUp(race, `vegas_mfa_process ${program} exited with ${result.exitCode}`);
       const code = SIX_DIGITS.exec(result.stdout)?.[0];

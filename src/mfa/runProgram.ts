@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { cleanUpOnSignal } from "./cleanUpOnSignal.ts";
 
 export interface ProgramRun {
@@ -11,6 +11,11 @@ export interface ProgramRun {
   readonly signal: AbortSignal;
   /** In a session of its own, without our controlling terminal, so it cannot prompt there behind our back. */
   readonly detached?: boolean;
+  /**
+   * True once what the program printed so far is its whole answer: it is then stopped, not waited for (a
+   * program may print its code and linger, or leave a child holding its stdout).
+   */
+  readonly answered?: (stdout: string) => boolean;
 }
 
 export interface ProgramResult {
@@ -18,7 +23,11 @@ export interface ProgramResult {
   readonly exitCode: number | undefined;
   readonly stdout: string;
   readonly stderr: string;
+  /** Its answer came before its end (see ProgramRun.answered), and it was stopped. */
+  readonly answeredEarly?: boolean;
 }
+
+const STDERR_GRACE_MS = 100;
 
 /** Runs a helper program (a dialog, ykman) to its end or until the race no longer needs it. */
 export function runProgram(run: ProgramRun): Promise<ProgramResult> {
@@ -29,22 +38,29 @@ export function runProgram(run: ProgramRun): Promise<ProgramResult> {
     let stdout = "";
     let stderr = "";
     let settled = false;
+    let answeredEarly = false;
     const finish = (exitCode: number | undefined) => {
       if (settled) return;
       settled = true;
       run.signal.removeEventListener("abort", kill);
       release();
-      resolve({ exitCode, stdout, stderr });
+      resolve({ exitCode, stdout, stderr, ...(answeredEarly ? { answeredEarly } : {}) });
     };
+    const stop = () => stopProgram(child, run.detached === true);
     const kill = () => {
-      child.kill("SIGTERM");
+      stop();
       finish(undefined);
     };
     // No dialog is left on the screen when a signal ends this process.
-    const release = cleanUpOnSignal(() => child.kill("SIGTERM"));
+    const release = cleanUpOnSignal(stop);
     run.signal.addEventListener("abort", kill, { once: true });
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
+      if (answeredEarly || run.answered?.(stdout) !== true) return;
+      answeredEarly = true;
+      stop();
+      // What it wrote to stderr before its answer may still be in the other pipe: a moment for it to arrive.
+      setTimeout(() => finish(undefined), STDERR_GRACE_MS);
     });
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
@@ -57,4 +73,25 @@ export function runProgram(run: ProgramRun): Promise<ProgramResult> {
     child.stdin?.on("error", () => {});
     child.stdin?.end(run.stdin ?? "");
   });
+}
+
+/**
+ * Stops the program and whatever it started: a detached program leads a process group of its own (POSIX),
+ * which goes whole; on Windows, taskkill ends the process tree.
+ */
+function stopProgram(child: ChildProcess, detached: boolean): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  try {
+    if (process.platform === "win32") {
+      if (child.exitCode === null) spawn("taskkill", ["/pid", String(pid), "/T", "/F"], { stdio: "ignore", windowsHide: true }).on("error", () => {});
+    } else if (detached) {
+      // The group outlives its leader while a child of it runs.
+      process.kill(-pid, "SIGTERM");
+    } else if (child.exitCode === null) {
+      child.kill("SIGTERM");
+    }
+  } catch {
+    // Gone already.
+  }
 }
