@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FAILURE_SUFFIX } from "../../src/cache/cacheFileNames.ts";
 import { listEntries } from "../../src/cache/listEntries.ts";
@@ -9,6 +8,7 @@ import { readEntry, writeEntry } from "../../src/cache/cacheEntries.ts";
 import { readFailureNote, writeFailureNote } from "../../src/cache/failureNotes.ts";
 import { replaceMachineSecret } from "../../src/cache/ensureMachineSecret.ts";
 import { UserError } from "../../src/userError.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
@@ -18,7 +18,7 @@ const noWarnings = (message: string) => {
 };
 
 function freshFolder(): string {
-  return join(mkdtempSync(join(tmpdir(), "vegas-cache-")), "vegas-credentials");
+  return join(temporaryFolder("vegas-cache-"), "vegas-credentials");
 }
 
 describe("the cache folder", () => {
@@ -59,7 +59,7 @@ describe("the cache folder", () => {
   });
 
   test("refuses a file where the folder should be", async () => {
-    const parent = mkdtempSync(join(tmpdir(), "vegas-cache-"));
+    const parent = temporaryFolder("vegas-cache-");
     writeFileSync(join(parent, "vegas-credentials"), "");
     expect(prepareCacheStore(join(parent, "vegas-credentials"), noWarnings)).rejects.toThrow(UserError);
   });
@@ -69,7 +69,7 @@ describe("the cache folder is checked on every read, a hit too", () => {
   test("a symbolic link to a folder is refused, even one of this user's that holds a good cache", async () => {
     const real = freshFolder();
     await writeEntry(await prepareCacheStore(real, noWarnings), "a", encode("a"));
-    const link = join(mkdtempSync(join(tmpdir(), "vegas-cache-")), "vegas-credentials");
+    const link = join(temporaryFolder("vegas-cache-"), "vegas-credentials");
     symlinkSync(real, link);
     expect(openCacheStore(link)).rejects.toThrow(new UserError(`cache folder ${link} is a symbolic link: replace it with a folder of your own (mkdir -m 700) or set XDG_CACHE_HOME elsewhere`));
     expect(prepareCacheStore(link, noWarnings)).rejects.toThrow(UserError);

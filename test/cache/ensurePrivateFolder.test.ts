@@ -3,10 +3,10 @@
  * and on Windows (platform injected) it is not, while the temp files of killed runs are removed everywhere.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePrivateFolder } from "../../src/cache/ensurePrivateFolder.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 const roots: string[] = [];
 afterEach(() => {
@@ -15,7 +15,7 @@ afterEach(() => {
 
 /** A folder as %LOCALAPPDATA%\vegas-credentials\cache would be, with leftovers of runs and an entry. */
 function cacheWithLeftovers(mode: number): { path: string; dead: string; old: string; live: string; entry: string } {
-  const root = mkdtempSync(join(tmpdir(), "vegas-localappdata-"));
+  const root = temporaryFolder("vegas-localappdata-");
   roots.push(root);
   const path = join(root, "vegas-credentials", "cache");
   mkdirSync(path, { recursive: true });

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { acquireLock, type LockHolder, readHolder, removeStaleLock } from "../../src/cache/fileLock.ts";
 import { loadFlock } from "../../src/cache/flock.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 const HOLD_LOCK = join(import.meta.dir, "../support/holdLock.ts");
 const LOCKED_COUNTER = join(import.meta.dir, "../support/lockedCounter.ts");
@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 function lockFile(): string {
-  return join(mkdtempSync(join(tmpdir(), "vegas-lock-")), "device.lock");
+  return join(temporaryFolder("vegas-lock-"), "device.lock");
 }
 
 function waiting(timeoutMs = 10_000, seen: (LockHolder | undefined)[] = []) {

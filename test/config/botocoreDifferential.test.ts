@@ -4,11 +4,11 @@
  * same profiles with the same settings, or both refuse the file.
  */
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readConfigFile } from "../../src/config/readConfigFile.ts";
 import { isUserError } from "../../src/userError.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 const READER = join(import.meta.dir, "../support/botocoreProfiles.py");
 
@@ -25,7 +25,7 @@ type Reading = { profiles: Record<string, Record<string, string>> } | { error: s
 function readWithBotocore(texts: readonly string[]): Reading[] {
   const python = pythonWithBotocore();
   if (python === undefined) throw new Error("no python3 with botocore: .ci/run installs python3-botocore");
-  const folder = mkdtempSync(join(tmpdir(), "vegas-botocore-"));
+  const folder = temporaryFolder("vegas-botocore-");
   try {
     const paths = texts.map((text, index) => {
       const path = join(folder, `config-${index}`);
@@ -42,7 +42,7 @@ function readWithBotocore(texts: readonly string[]): Reading[] {
 
 /** Through readConfigFile, as the binary reads a file (its bytes decoded as botocore decodes them). */
 function readWithUs(text: string): Reading {
-  const folder = mkdtempSync(join(tmpdir(), "vegas-ours-"));
+  const folder = temporaryFolder("vegas-ours-");
   try {
     writeFileSync(join(folder, "config"), text);
     return { profiles: Object.fromEntries([...readConfigFile(join(folder, "config")).profiles].map(([name, settings]) => [name, { ...settings }])) };

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseProfiles, readConfigFile } from "../../src/config/readConfigFile.ts";
 import { UserError } from "../../src/userError.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 describe("parseProfiles", () => {
   test("reads [default] and [profile NAME] sections, ignoring other section kinds", () => {
@@ -54,13 +54,13 @@ sts =
 
 describe("readConfigFile", () => {
   test("names the missing file and how to point at another", () => {
-    const missing = join(mkdtempSync(join(tmpdir(), "vegas-config-")), "config");
+    const missing = join(temporaryFolder("vegas-config-"), "config");
     expect(() => readConfigFile(missing)).toThrow(UserError);
     expect(() => readConfigFile(missing)).toThrow(`AWS config file ${missing} not found`);
   });
 
   test("reads an empty file as no profiles", () => {
-    const path = join(mkdtempSync(join(tmpdir(), "vegas-config-")), "config");
+    const path = join(temporaryFolder("vegas-config-"), "config");
     writeFileSync(path, "");
     expect(readConfigFile(path).profiles.size).toBe(0);
   });

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openCacheStore } from "../../src/cache/cacheStore.ts";
 import type { Reporter } from "../../src/output/reporter.ts";
 import { type CacheSlot, cachedProvider } from "../../src/credentials/cachedProvider.ts";
 import type { TemporaryCredentials } from "../../src/credentials/temporaryCredentials.ts";
 import { UserError } from "../../src/userError.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 const MINUTE = 60_000;
 const NOW = new Date("2026-11-24T10:00:00Z");
@@ -36,7 +36,7 @@ function countingFetcher(lifetimeMinutes: number) {
 
 describe("cachedProvider", () => {
   test("fetches on an empty cache, then answers from the cache", async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const folder = join(temporaryFolder("vegas-provider-"), "cache");
     const fetcher = countingFetcher(60);
     const first = await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)();
     const second = await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)();
@@ -45,7 +45,7 @@ describe("cachedProvider", () => {
   });
 
   test("hands out cached credentials with 15 minutes or more left, and fetches below that", async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const folder = join(temporaryFolder("vegas-provider-"), "cache");
     const fetcher = countingFetcher(60);
     await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)();
     const at = (minutes: number) => () => new Date(NOW.getTime() + minutes * MINUTE);
@@ -56,7 +56,7 @@ describe("cachedProvider", () => {
   });
 
   test("another identity (changed settings) is a miss", async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const folder = join(temporaryFolder("vegas-provider-"), "cache");
     const fetcher = countingFetcher(60);
     await cachedProvider(slot(folder, "one"), fetcher.fetch, quiet, () => NOW)();
     await cachedProvider(slot(folder, "two"), fetcher.fetch, quiet, () => NOW)();
@@ -64,7 +64,7 @@ describe("cachedProvider", () => {
   });
 
   test("a corrupted entry is a miss and is replaced", async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const folder = join(temporaryFolder("vegas-provider-"), "cache");
     const fetcher = countingFetcher(60);
     await cachedProvider(slot(folder), fetcher.fetch, quiet, () => NOW)();
     const entry = readdirSync(folder).find((name) => name.endsWith(".entry")) ?? "";
@@ -76,7 +76,7 @@ describe("cachedProvider", () => {
   });
 
   test("a failing cache write still hands out the credentials, with a warning", async () => {
-    const parent = mkdtempSync(join(tmpdir(), "vegas-provider-"));
+    const parent = temporaryFolder("vegas-provider-");
     const folder = join(parent, "cache");
     const warnings: string[] = [];
     const fetcher = {
@@ -93,7 +93,7 @@ describe("cachedProvider", () => {
   });
 
   test("parallel misses behind one MFA device fetch once; the others answer from the cache", async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const folder = join(temporaryFolder("vegas-provider-"), "cache");
     let calls = 0;
     const slowFetch = async (): Promise<TemporaryCredentials> => {
       calls++;
@@ -106,7 +106,7 @@ describe("cachedProvider", () => {
   });
 
   test("different roles behind one device take turns, each fetching once", async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const folder = join(temporaryFolder("vegas-provider-"), "cache");
     let running = 0;
     let overlapped = false;
     const fetcherFor = (role: string) => async (): Promise<TemporaryCredentials> => {
@@ -122,7 +122,7 @@ describe("cachedProvider", () => {
   });
 
   test("roles behind different devices do not wait on each other", async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const folder = join(temporaryFolder("vegas-provider-"), "cache");
     let running = 0;
     let overlapped = false;
     const fetch = async (): Promise<TemporaryCredentials> => {
@@ -140,7 +140,7 @@ describe("cachedProvider", () => {
   });
 
   test("when the run that asked fails, the runs that waited for it fail the same way instead of asking again", async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const folder = join(temporaryFolder("vegas-provider-"), "cache");
     let calls = 0;
     const failingFetch = async (): Promise<TemporaryCredentials> => {
       calls++;
@@ -164,7 +164,7 @@ describe("cachedProvider", () => {
   });
 
   test("a failure of this machine's clock is not remembered: the runs that waited try for themselves", async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const folder = join(temporaryFolder("vegas-provider-"), "cache");
     let calls = 0;
     const clockFailure = async (): Promise<TemporaryCredentials> => {
       calls++;
@@ -179,7 +179,7 @@ describe("cachedProvider", () => {
   });
 
   test("a failure note dated in the future by this machine's clock is void (written while the clock ran ahead)", async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), "vegas-provider-")), "cache");
+    const folder = join(temporaryFolder("vegas-provider-"), "cache");
     const failing = async (): Promise<TemporaryCredentials> => {
       throw new UserError('profile "frank@concerts": role denied');
     };

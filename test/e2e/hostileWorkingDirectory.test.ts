@@ -6,14 +6,14 @@
  * and a release build run there through assume (miss and hit), version and cache: none of it takes effect.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BINARY, PROMPT, ROLE_ARN, ROOT, Sandbox, credentialDocument, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 const EVIL_ROLE = "arn:aws:iam::999999999999:role/PlantedRole";
-const work = mkdtempSync(join(tmpdir(), "vegas-hostile-"));
+const work = temporaryFolder("vegas-hostile-");
 const hostile = join(work, "cloned-repository");
 const marker = join(work, "preload-ran");
 const evilCache = join(work, "evil-cache");

@@ -5,8 +5,7 @@
  * Each gets a miss or one line naming the path; none gets credentials that were planted, or a crash.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lockPath } from "../../src/cache/cacheFileNames.ts";
 import { MACHINE_SECRET_FILE, openCacheStore } from "../../src/cache/cacheStore.ts";
@@ -16,6 +15,7 @@ import { mfaDeviceIdentity } from "../../src/config/roleProfile.ts";
 import { LOG_FILE } from "../../src/log/runLog.ts";
 import { BINARY, Sandbox, credentialDocument, ensureBinary, readmeConfig, startReadmeSts, zenityAnswering } from "../support/sandbox.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 const ASSUME = [BINARY, "assume", "--profile", "frank@concerts"];
 /** Another user than the one running the tests, with no passwd entry (as in a container with an arbitrary uid). */
@@ -252,7 +252,7 @@ describe("file system failures are a miss or one line naming the path", () => {
   });
 
   describe.skipIf(!asRoot)("a full disk on the first run", () => {
-    const disk = mkdtempSync(join(tmpdir(), "vegas-full-disk-"));
+    const disk = temporaryFolder("vegas-full-disk-");
     let mounted = false;
     beforeAll(() => {
       mounted = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", disk]).exitCode === 0;

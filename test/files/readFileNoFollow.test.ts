@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { linkStatus } from "../../src/files/linkStatus.ts";
 import { readFileNoFollow } from "../../src/files/readFileNoFollow.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
-const folder = mkdtempSync(join(tmpdir(), "vegas-files-"));
+const folder = temporaryFolder("vegas-files-");
 
 describe("readFileNoFollow", () => {
   test("reads a regular file and says what fstat says of it, as lstat sees it", () => {

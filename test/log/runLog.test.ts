@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatRunLine, LOG_FILE, LOG_KEEP, LOG_MAX_BYTES, writeRunLog } from "../../src/log/runLog.ts";
 import { stateFolderPath } from "../../src/log/stateFolder.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 const folders: string[] = [];
 afterEach(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 function tempFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), "vegas-log-"));
+  const folder = temporaryFolder("vegas-log-");
   folders.push(folder);
   return folder;
 }

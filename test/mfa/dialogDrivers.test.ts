@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DialogQuestion } from "../../src/mfa/dialog.ts";
 import { findDialog } from "../../src/mfa/findDialog.ts";
@@ -8,6 +7,7 @@ import { kdialogDialog } from "../../src/mfa/kdialogDialog.ts";
 import { osascriptDialog } from "../../src/mfa/osascriptDialog.ts";
 import { powershellDialog } from "../../src/mfa/powershellDialog.ts";
 import { zenityDialog } from "../../src/mfa/zenityDialog.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 /** A profile name with every character that could break quoting in a shell, AppleScript, PowerShell or markup. */
 const ODD = `MFA code for arn:aws:iam::111111111111:mfa/Frank (fr"ank's <b>&$(rm -rf ~)\`x\` \\ %PATH%):`;
@@ -74,7 +74,7 @@ describe("PowerShell", () => {
 
 describe("findDialog", () => {
   const withPrograms = (names: string[], run: (path: string) => void) => {
-    const folder = mkdtempSync(join(tmpdir(), "dialog-programs-"));
+    const folder = temporaryFolder("dialog-programs-");
     try {
       for (const name of names) {
         writeFileSync(join(folder, name), "#!/bin/sh\n");

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findYkman, listSerialsCommand, oathCodeCommand, ykmanFailure } from "../../src/mfa/ykman.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 describe("ykman command lines", () => {
   test("the code of one account of one key; the label is one argument whatever it holds", () => {
@@ -37,7 +37,7 @@ describe("ykman's failures, from its own words", () => {
 
 describe("findYkman", () => {
   test("PATH first, then the places installers put it", () => {
-    const home = mkdtempSync(join(tmpdir(), "ykman-home-"));
+    const home = temporaryFolder("ykman-home-");
     try {
       const onPath = join(home, "bin");
       const userLocal = join(home, ".local", "bin");

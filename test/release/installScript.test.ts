@@ -5,14 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../support/sandbox.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 const VERSION = "9.9.9-install-test";
 const HOST_BUILD = "vegas-credentials-linux-x64.tar.gz";
 const onLinuxX64 = process.platform === "linux" && process.arch === "x64";
-const work = mkdtempSync(join(tmpdir(), "vegas-install-"));
+const work = temporaryFolder("vegas-install-");
 const release = join(work, "release");
 let server: ReturnType<typeof Bun.serve> | undefined;
 /** Each folder served under its own path: /good/, /corrupt-archive/, /corrupt-sums/, /no-line/, /no-binary/. */

@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../support/sandbox.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 
 const VERSION = "9.9.9-release-test";
-const outdir = mkdtempSync(join(tmpdir(), "vegas-release-"));
+const outdir = temporaryFolder("vegas-release-");
 const ARCHIVES = [
   "vegas-credentials-linux-x64.tar.gz",
   "vegas-credentials-linux-arm64.tar.gz",
@@ -82,7 +82,7 @@ describe("release archives", () => {
     const listing = Bun.spawnSync(["tar", "-tvzf", archive]).stdout.toString().trimEnd().split("\n");
     expect(listing.map((line) => line.split(/\s+/).at(-1))).toEqual(["vegas-credentials", "README.md", "LICENSE"]);
     expect(listing[0]).toStartWith("-rwxr-xr-x");
-    const unpacked = mkdtempSync(join(tmpdir(), "vegas-unpacked-"));
+    const unpacked = temporaryFolder("vegas-unpacked-");
     try {
       expect(Bun.spawnSync(["tar", "-xzf", archive, "-C", unpacked]).exitCode).toBe(0);
       expect(readFileSync(join(unpacked, "vegas-credentials")).equals(readFileSync(join(outdir, name)))).toBe(true);

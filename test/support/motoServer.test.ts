@@ -1,10 +1,10 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { portIsOpen } from "./freePort.ts";
 import { startMotoServer } from "./motoServer.ts";
+import { temporaryFolder } from "./temporaryFolder.ts";
 
 // bun test ignores a timeout in bunfig.toml; moto_server takes ~1 s to start, up to 20 s on a busy machine.
 setDefaultTimeout(30_000);
@@ -65,7 +65,7 @@ describe("startMotoServer", () => {
   });
 
   test("a test process that dies without stop() takes the server with it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "moto-orphan-"));
+    const dir = temporaryFolder("moto-orphan-");
     try {
       const script = join(dir, "abandon.ts");
       writeFileSync(

@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll } from "bun:test";
 import type { Subprocess } from "bun";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./freePort.ts";
 import { ensureBinary } from "./sandbox.ts";
+import { temporaryFolder } from "./temporaryFolder.ts";
 
 export interface MotoServer {
   /** http://127.0.0.1:PORT */
@@ -39,7 +39,7 @@ export async function startMotoServer(): Promise<MotoServer> {
 }
 
 async function startOnPort(executable: string, port: number): Promise<MotoServer> {
-  const logDir = mkdtempSync(join(tmpdir(), "moto-server-"));
+  const logDir = temporaryFolder("moto-server-");
   const logFile = join(logDir, "moto.log");
   // Its own process group: under pyenv the PID is a shim, and killing the group reaches the Python server too.
   const child = Bun.spawn([executable, "-H", "127.0.0.1", "-p", String(port)], {

@@ -2,11 +2,12 @@
  * A throwaway user for end-to-end tests: a temp HOME with its own AWS config and credentials files and cache
  * folder, the compiled binary, and ways to run it with or without a terminal.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type StsDouble, type StsRole, startStsDouble } from "./stsDouble.ts";
 import { type TerminalResult, type TerminalRun, runInTerminal } from "./terminal.ts";
+import { temporaryFolder } from "./temporaryFolder.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const BINARY = join(ROOT, "dist", process.platform === "win32" ? "vegas-credentials.exe" : "vegas-credentials");
@@ -64,7 +65,7 @@ export class Sandbox {
   readonly env: Record<string, string>;
 
   constructor(config: string) {
-    this.home = mkdtempSync(join(tmpdir(), "vegas-e2e-"));
+    this.home = temporaryFolder("vegas-e2e-");
     mkdirSync(join(this.home, ".aws"), { recursive: true });
     this.writeConfig(config);
     writeFileSync(join(this.home, ".aws", "credentials"), `[default]\naws_access_key_id = ${SOURCE_KEY.id}\naws_secret_access_key = ${SOURCE_KEY.secret}\n`);

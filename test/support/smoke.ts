@@ -4,18 +4,18 @@
  * coming from `vegas_mfa_process` (no terminal can be typed at there), then answers the same again from its
  * encrypted cache without asking STS. `bun test/support/smoke.ts [BINARY]` exits 0 or says what failed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BINARY, MFA_SERIAL, ROLE_ARN, SOURCE_KEY as KEY } from "./sandbox.ts";
 import { startStsDouble } from "./stsDouble.ts";
+import { temporaryFolder } from "./temporaryFolder.ts";
 
 /** A path as the config's word splitting takes it: forward slashes (Windows takes them), in double quotes. */
 const word = (path: string) => `"${path.replace(/\\/g, "/")}"`;
 
 async function smoke(binary: string): Promise<void> {
   const sts = await startStsDouble({ users: { [KEY.id]: { secretAccessKey: KEY.secret } }, mfa: "any", anyRole: { maxSessionDuration: 7200 } });
-  const home = mkdtempSync(join(tmpdir(), "vegas-smoke-"));
+  const home = temporaryFolder("vegas-smoke-");
   try {
     const codeProgram = join(home, "code.js");
     writeFileSync(codeProgram, "console.log(String(100000 + Math.floor(Math.random() * 900000)));\n");

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AssumeRoleCommand,
@@ -11,6 +10,7 @@ import {
   STSServiceException,
 } from "@aws-sdk/client-sts";
 import { type StsDouble, startStsDouble, totpCode } from "./stsDouble.ts";
+import { temporaryFolder } from "./temporaryFolder.ts";
 
 // bun test ignores a timeout in bunfig.toml; each AWS CLI run starts Python (~0.8 s).
 setDefaultTimeout(30_000);
@@ -34,7 +34,7 @@ let home: string;
 let devices = 0;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), "sts-double-"));
+  home = temporaryFolder("sts-double-");
   sts = await startStsDouble({
     users: { [SOURCE.accessKeyId]: { secretAccessKey: SOURCE.secretAccessKey, arn: USER_ARN } },
     mfa: { totpSecret: TOTP_SECRET },

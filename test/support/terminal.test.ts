@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runInTerminal, type TerminalOptions, type TerminalRun, tmuxAvailable } from "./terminal.ts";
+import { temporaryFolder } from "./temporaryFolder.ts";
 
 // bun test ignores a timeout in bunfig.toml; the default 5 s is too tight for the orphan test on a slow machine.
 setDefaultTimeout(20_000);
@@ -62,7 +63,7 @@ function tmuxProcessesIn(directory: string): string[] {
 }
 
 beforeAll(() => {
-  scripts = mkdtempSync(join(tmpdir(), "terminal-test-"));
+  scripts = temporaryFolder("terminal-test-");
   writeFileSync(join(scripts, "prompt.sh"), PROMPTING_SCRIPT);
   writeFileSync(join(scripts, "prompt.ts"), BUN_PROMPT);
   writeFileSync(join(scripts, "abandon.ts"), ABANDONING_SCRIPT);
@@ -149,7 +150,7 @@ describe.skipIf(!tmuxAvailable())("runInTerminal", () => {
   });
 
   test("a test process that dies without kill() takes its tmux server and temp dir with it", async () => {
-    const child = Bun.spawn([process.execPath, join(scripts, "abandon.ts")], { stdout: "pipe" });
+    const child = Bun.spawn([process.execPath, join(scripts, "abandon.ts")], { stdout: "pipe", env: { ...process.env, TMPDIR: tmpdir() } });
     const directory = (await new Response(child.stdout).text()).trim();
     await child.exited;
     expect(directory).toStartWith(tmpdir());

@@ -2,9 +2,9 @@
  * Runs a command inside a real pseudo-terminal (a private tmux server) so end-to-end tests can watch for a
  * prompt on /dev/tty, type at it, and still collect the command's stdout, stderr and exit code separately.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { temporaryFolder } from "./temporaryFolder.ts";
 
 export interface TerminalOptions {
   /** The command's whole environment: nothing is inherited, not even PATH. */
@@ -64,7 +64,7 @@ export function tmuxAvailable(): boolean {
 }
 
 export async function runInTerminal(command: string[], options: TerminalOptions): Promise<TerminalRun> {
-  const directory = mkdtempSync(join(tmpdir(), "terminal-"));
+  const directory = temporaryFolder("terminal-");
   const script = join(directory, "run.sh");
   const socket = join(directory, "tmux.sock");
   const run = new TmuxRun(directory, tmuxClient(socket));
