@@ -16,9 +16,11 @@ import { failureLine, isUserError } from "./userError.ts";
 // A CommonJS entry (needed for --bytecode) has no top-level await: the program lives in main().
 async function main(argv: readonly string[]): Promise<number> {
   const env = process.env;
-  const verbose = wantsVerbose(argv.includes("--verbose"), env);
+  // Global flags are ours only before `--` (and, for exec, before its command): the rest belongs to the child.
+  const own = argv.slice(0, argv[0] === "exec" ? execOptionsEnd(argv).end : endOfOptions(argv));
+  const verbose = wantsVerbose(own.includes("--verbose"), env);
   // Lines for a person go to the terminal (see Reporter): styled for one.
-  const reporter = personReporter(verbose, outputStyle({ color: !argv.includes("--no-color"), emoji: !argv.includes("--no-emoji") }, env, true));
+  const reporter = personReporter(verbose, outputStyle({ color: !own.includes("--no-color"), emoji: !own.includes("--no-emoji") }, env, true));
   const runAssume = async (args: AssumeArgs) => handOver(await assume(args, env, reporter, loadFetchRoleCredentials));
   let exitCode = 0;
   let error: string | undefined;
@@ -65,26 +67,27 @@ async function main(argv: readonly string[]): Promise<number> {
  */
 function splitExecArgv(argv: readonly string[]): ExecArgs | undefined {
   if (argv[0] !== "exec") return undefined;
-  let end = argv.length;
-  let commandAt = argv.length;
-  for (let index = 1; index < argv.length; index++) {
-    const arg = argv[index] ?? "";
-    if (arg === "--") {
-      end = index;
-      commandAt = index + 1;
-      break;
-    }
-    if (arg === "--profile" || arg === "-p") index++;
-    else if (!arg.startsWith("-")) {
-      end = index;
-      commandAt = index;
-      break;
-    }
-  }
+  const { end, commandAt } = execOptionsEnd(argv);
   const options = argv.slice(1, end);
   if (options.includes("--help") || options.includes("-h")) return undefined;
   const parsed = parseFastArgv(["assume", ...options.filter((option) => option !== "--server")]);
   return parsed === undefined ? undefined : { ...parsed, command: argv.slice(commandAt), server: options.includes("--server") };
+}
+
+/** Where exec's own options end, and where its command begins (after `--`, or at the first word that is neither). */
+function execOptionsEnd(argv: readonly string[]): { end: number; commandAt: number } {
+  for (let index = 1; index < argv.length; index++) {
+    const arg = argv[index] ?? "";
+    if (arg === "--") return { end: index, commandAt: index + 1 };
+    if (arg === "--profile" || arg === "-p") index++;
+    else if (!arg.startsWith("-")) return { end: index, commandAt: index };
+  }
+  return { end: argv.length, commandAt: argv.length };
+}
+
+function endOfOptions(argv: readonly string[]): number {
+  const end = argv.indexOf("--");
+  return end < 0 ? argv.length : end;
 }
 
 /** One line per run in the state folder's log; shell completion (a run per TAB) is not worth a line. */

@@ -6,7 +6,7 @@ import { assumeRole, type LoadFetchRoleCredentials } from "./assume.ts";
 import type { AssumeArgs } from "./commandArgs.ts";
 import { type CredentialServer, serverVariables, startCredentialServer } from "./credentialServer.ts";
 import { credentialsPerRequest } from "./serveCredentials.ts";
-import { credentialVariables, knownRegion, regionVariables } from "./exportCredentials.ts";
+import { credentialVariables, knownRegion, regionVariables, STALE_VARIABLES } from "./exportCredentials.ts";
 
 /** Set in the child's environment: the profile whose credentials it holds (a nested exec checks it). */
 export const PROFILE_MARKER = "VEGAS_CREDENTIALS_PROFILE";
@@ -24,7 +24,7 @@ export interface ExecArgs extends AssumeArgs {
 
 /**
  * `exec`: runs a program with the role's credentials (got exactly as `assume` gets them) in its environment,
- * AWS_PROFILE and AWS_DEFAULT_PROFILE removed (an SDK would prefer them). No shell: the program is looked up on
+ * AWS_PROFILE, AWS_DEFAULT_PROFILE and AWS_SECURITY_TOKEN removed (see STALE_VARIABLES). No shell: the program is looked up on
  * PATH. Its stdin, stdout, stderr and terminal are its own; its exit code (or 128 + the signal) is returned.
  */
 export async function execCommand(args: ExecArgs, env: Record<string, string | undefined>, reporter: Reporter, loadFetch: LoadFetchRoleCredentials): Promise<number> {
@@ -39,8 +39,7 @@ export async function execCommand(args: ExecArgs, env: Record<string, string | u
   const { credentials, profile } = await (perRequest?.() ?? assumeRole(args, env, reporter, loadFetch));
   const childEnv: Record<string, string | undefined> = { ...env, [PROFILE_CHAIN_VARIABLE]: chain };
   if (chain === undefined) delete childEnv[PROFILE_CHAIN_VARIABLE];
-  delete childEnv.AWS_PROFILE;
-  delete childEnv.AWS_DEFAULT_PROFILE;
+  for (const name of STALE_VARIABLES) delete childEnv[name];
   let server: CredentialServer | undefined;
   if (perRequest === undefined) {
     for (const [name, value] of credentialVariables(credentials, knownRegion(profile))) childEnv[name] = value;
@@ -68,7 +67,7 @@ async function runChild(command: string[], childEnv: Record<string, string | und
     child = Bun.spawn(command, { env: childEnv, stdin: "inherit", stdout: "inherit", stderr: "inherit" });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new UserError(`cannot run ${command[0]}${code === "ENOENT" ? ": not found on PATH" : ` (${code ?? "error"})`}`, code === "ENOENT" ? 127 : 126);
+    throw new UserError(`cannot run ${command[0]}${code === "ENOENT" ? missing(command[0] ?? "") : ` (${code ?? "error"})`}`, code === "ENOENT" ? 127 : 126);
   }
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   const handlers = FORWARDED.map((signal) => [signal, forward(signal)] as const);
@@ -82,6 +81,11 @@ async function runChild(command: string[], childEnv: Record<string, string | und
     for (const [signal, handler] of handlers) process.off(signal, handler);
     for (const signal of FROM_THE_TERMINAL) process.off(signal, ignore);
   }
+}
+
+/** A name is looked up on PATH; a path (with a separator) names one file. */
+function missing(program: string): string {
+  return /[/\\]/.test(program) ? ": no such file" : ": not found on PATH";
 }
 
 function userShell(env: Env): string {

@@ -25,8 +25,12 @@ export function knownRegion(profile: RoleProfile): string | undefined {
   return profile.sts.useGlobalEndpoint ? undefined : profile.sts.region;
 }
 
-/** Variables an SDK would prefer to the keys: an exported set of keys unsets them. */
-const PROFILE_VARIABLES = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+/**
+ * Variables that must not outlive an exported set of keys: a profile an SDK would prefer to the keys, and the
+ * legacy AWS_SECURITY_TOKEN, which botocore reads before AWS_SESSION_TOKEN (a stale one would be sent with the
+ * new key). Unset rather than set: only boto 2, long unsupported, reads it alone.
+ */
+export const STALE_VARIABLES = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"];
 
 /** The variables every AWS SDK reads, for `export` and `exec`; the region only where it is known. */
 export function credentialVariables(credentials: TemporaryCredentials, region: string | undefined): [string, string][] {
@@ -52,18 +56,25 @@ export function regionVariables(region: string | undefined): [string, string][] 
 export function formatExport(format: ExportFormat, variables: readonly [string, string][], document: string): string {
   switch (format) {
     case "sh":
-      return shVariables(variables, PROFILE_VARIABLES);
+      return shVariables(variables, STALE_VARIABLES);
     case "fish":
-      return [...variables.map(([name, value]) => `set -gx ${name} ${fishQuote(value)}`), ...PROFILE_VARIABLES.map((name) => `set -e ${name}`)].join("\n");
+      return [...variables.map(([name, value]) => `set -gx ${name} ${fishQuote(value)}`), ...STALE_VARIABLES.map((name) => `set -e ${name}`)].join("\n");
     case "powershell":
-      return [...variables.map(([name, value]) => `$Env:${name} = ${powershellQuote(value)}`), ...PROFILE_VARIABLES.map((name) => `Remove-Item Env:${name} -ErrorAction SilentlyContinue`)].join("\n");
+      return [...variables.map(([name, value]) => `$Env:${name} = ${powershellQuote(value)}`), ...STALE_VARIABLES.map((name) => `Remove-Item Env:${name} -ErrorAction SilentlyContinue`)].join("\n");
     case "env":
-      // docker --env-file and dotenv take the rest of the line as it is: no quoting, so no line breaks.
+      // docker --env-file and dotenv take the rest of the line as it is: no quoting, so no line breaks; nothing
+      // can be unset there, so the legacy token is set to the same value (botocore reads it first).
       for (const [name, value] of variables) if (/[\r\n]/.test(value)) throw new UserError(`${name} holds a line break, which the env format cannot carry: use --format json`);
-      return variables.map(([name, value]) => `${name}=${value}`).join("\n");
+      return [...variables, ...sameToken(variables)].map(([name, value]) => `${name}=${value}`).join("\n");
     case "json":
       return document;
   }
+}
+
+/** AWS_SECURITY_TOKEN as the session token, where a format cannot unset it. */
+function sameToken(variables: readonly [string, string][]): [string, string][] {
+  const token = variables.find(([name]) => name === "AWS_SESSION_TOKEN")?.[1];
+  return token === undefined ? [] : [["AWS_SECURITY_TOKEN", token]];
 }
 
 /** Variables exported for sh (each value quoted), then one `unset` of those that must not be set. */

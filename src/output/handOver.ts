@@ -10,6 +10,7 @@ const STDOUT_DEADLINE_MS = 10_000;
  * Bun.write: process.stdout.write costs ~19 ms at start-up in a compiled binary, and console.log hides errors.
  */
 export async function handOver(document: string): Promise<void> {
+  if (stdoutWasClosed()) throw handOverError("EBADF");
   // A write to a full pipe blocks the whole process (no timer runs): on Linux, wait until stdout takes it.
   const waited = linuxLibc()?.waitWritable(1, STDOUT_DEADLINE_MS) ?? "ready";
   if (waited !== "ready") throw handOverError(waited === "timeout" ? "ETIMEDOUT" : "EPIPE");
@@ -25,6 +26,24 @@ export async function handOver(document: string): Promise<void> {
     clearTimeout(timer);
   }
 }
+
+/**
+ * `>&-`: with fd 1 closed at exec, Bun opens /dev/null there itself, close-on-exec, which no inherited
+ * descriptor is; a real `>/dev/null` is inherited and still takes the document (Linux: /proc tells).
+ */
+function stdoutWasClosed(): boolean {
+  if (process.platform !== "linux") return false;
+  const fs = require("node:fs") as typeof import("node:fs");
+  try {
+    if (fs.readlinkSync("/proc/self/fd/1") !== "/dev/null") return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(fs.readFileSync("/proc/self/fdinfo/1", "utf8"))?.[1];
+    return flags !== undefined && (Number.parseInt(flags, 8) & O_CLOEXEC) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+const O_CLOEXEC = 0o2000000;
 
 function handOverError(code: string): UserError {
   return new UserError(`could not hand the credentials over on stdout (${code}: ${STDOUT_PROBLEMS[code] ?? "write failed"}): whatever runs this command must read its output`, 74);

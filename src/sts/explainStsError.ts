@@ -25,7 +25,9 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
   const where = `profile "${profile.name}"`;
 
   if (/MultiFactorAuthentication failed/i.test(message)) {
-    return new UserError(`${where}: STS rejected the MFA code for ${profile.source.mfaSerial} (wrong, expired, or already used once): wait for the next code and run the command again`);
+    // A code is taken once: roles run in parallel from one code (a TOTP program gives one per 30 s) need a session.
+    const session = profile.source.mfaSession === undefined ? `; if several roles ran at once on one code, set vegas_mfa_session = true in [${profile.source.name === "default" ? "default" : `profile ${profile.source.name}`}] so one code serves them all` : "";
+    return new UserError(`${where}: STS rejected the MFA code for ${profile.source.mfaSerial} (wrong, expired, or already used once): wait for the next code and run the command again${session}`);
   }
   if (/Cannot call GetSessionToken with session credentials/i.test(message)) {
     return new UserError(`${where}: ${source} signs with temporary credentials (SSO or a role of its own), which cannot open an MFA session: remove vegas_mfa_session from [${profile.source.name}] (or give that profile long-term keys)`);

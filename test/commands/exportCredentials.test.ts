@@ -24,7 +24,7 @@ describe("export formats", () => {
   });
 
   test("sh unsets the profile variables an SDK would prefer", () => {
-    expect(formatExport("sh", [["A", "1"]], "{}")).toBe("export A='1'\nunset AWS_PROFILE AWS_DEFAULT_PROFILE");
+    expect(formatExport("sh", [["A", "1"]], "{}")).toBe("export A='1'\nunset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN");
   });
 
   test("env refuses a value with a line break instead of writing two lines", () => {

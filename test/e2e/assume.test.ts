@@ -188,7 +188,7 @@ describe("STS failures are one line each", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
-      'vegas-credentials: profile "frank@concerts": STS rejected the MFA code for arn:aws:iam::111111111111:mfa/FrankSinatra (wrong, expired, or already used once): wait for the next code and run the command again\n',
+      'vegas-credentials: profile "frank@concerts": STS rejected the MFA code for arn:aws:iam::111111111111:mfa/FrankSinatra (wrong, expired, or already used once): wait for the next code and run the command again; if several roles ran at once on one code, set vegas_mfa_session = true in [default] so one code serves them all\n',
     );
     expect(await readdirOrEmpty(sandbox.cacheFolder).then((names) => names.filter((name) => name.endsWith(".entry")))).toEqual([]);
   });

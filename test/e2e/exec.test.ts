@@ -35,8 +35,8 @@ function envPrinter(): string {
 }
 
 describe("exec", () => {
-  test("the child gets the keys and the region, not AWS_PROFILE, its arguments as given, and its exit code comes back", async () => {
-    const result = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", "--", envPrinter(), "one two", "--three"], { AWS_PROFILE: "frank@concerts" });
+  test("the child gets the keys and the region, not AWS_PROFILE nor a stale AWS_SECURITY_TOKEN, its arguments as given, and its exit code comes back", async () => {
+    const result = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", "--", envPrinter(), "one two", "--three"], { AWS_PROFILE: "frank@concerts", AWS_SECURITY_TOKEN: "stale-token" });
     expect(result.exitCode).toBe(7);
     expect(result.stderr).toBe("");
     const lines = result.stdout.trimEnd().split("\n");
@@ -47,6 +47,8 @@ describe("exec", () => {
     expect(lines).toContain("AWS_REGION=us-west-1");
     expect(lines).toContain("VEGAS_CREDENTIALS_PROFILE=frank@concerts");
     expect(lines.some((line) => line.startsWith("AWS_PROFILE="))).toBe(false);
+    // botocore reads AWS_SECURITY_TOKEN before AWS_SESSION_TOKEN: a stale one would go out with the new key.
+    expect(lines.some((line) => line.startsWith("AWS_SECURITY_TOKEN="))).toBe(false);
     expect(lines.at(-1)).toBe("args: one two --three");
   });
 
@@ -82,7 +84,18 @@ describe("exec", () => {
     expect(readFileSync(marker, "utf8")).toBe("term\n");
   });
 
-  test("nested exec for another profile refuses with one line; a program not on PATH is one line too", async () => {
+  test("--verbose after -- (or after the command) is the command's, not exec's", async () => {
+    for (const argv of [["--", envPrinter(), "--verbose"], [envPrinter(), "--verbose", "--no-color"]]) {
+      const result = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", ...argv]);
+      expect(result.exitCode).toBe(7);
+      expect(result.stderr).toBe("");
+      expect(result.stdout.trimEnd().split("\n").at(-1)).toStartWith("args: --verbose");
+    }
+    const ours = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", "--verbose", "--", envPrinter()]);
+    expect(ours.stderr).toContain("cache hit");
+  });
+
+  test("nested exec for another profile refuses with one line; a program not on PATH, or a path to no file, is one line too", async () => {
     const nested = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", "--", "true"], { VEGAS_CREDENTIALS_PROFILE: "frank@movies" });
     expect(nested).toEqual({
       exitCode: 1,
@@ -91,6 +104,8 @@ describe("exec", () => {
     });
     const missing = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", "--", "no-such-program-here"]);
     expect(missing).toEqual({ exitCode: 127, stdout: "", stderr: "vegas-credentials: cannot run no-such-program-here: not found on PATH\n" });
+    const noFile = await sandbox.run([BINARY, "exec", "--profile", "frank@concerts", "--", "/nonexistent/prog"]);
+    expect(noFile).toEqual({ exitCode: 127, stdout: "", stderr: "vegas-credentials: cannot run /nonexistent/prog: no such file\n" });
   });
 });
 

@@ -37,7 +37,8 @@ afterAll(() => {
 
 /** What a shell's environment holds after it took the export in, as NAME=value lines of AWS_ variables. */
 async function evaluated(shell: string[], env: Record<string, string> = {}): Promise<Record<string, string>> {
-  const result = await sandbox.run(shell, { AWS_PROFILE: "frank@concerts", AWS_DEFAULT_PROFILE: "frank@concerts", ...env });
+  // A stale legacy token too: botocore reads AWS_SECURITY_TOKEN before AWS_SESSION_TOKEN.
+  const result = await sandbox.run(shell, { AWS_PROFILE: "frank@concerts", AWS_DEFAULT_PROFILE: "frank@concerts", AWS_SECURITY_TOKEN: "stale-token", ...env });
   expect(result.stderr).toBe("");
   expect(result.exitCode).toBe(0);
   return Object.fromEntries(
@@ -51,7 +52,7 @@ async function evaluated(shell: string[], env: Record<string, string> = {}): Pro
 const hasShell = (name: string) => Bun.which(name) !== null;
 
 describe("export, as each shell takes it", () => {
-  test.each(["bash", "dash"])("sh (the default) through eval in %s: the keys set, AWS_PROFILE unset", async (shell) => {
+  test.each(["bash", "dash"])("sh (the default) through eval in %s: the keys set, AWS_PROFILE and AWS_SECURITY_TOKEN unset", async (shell) => {
     expect(await evaluated([shell, "-c", `eval "$("$0" export --profile frank@concerts)" && env`, BINARY])).toEqual(expected);
   });
 
@@ -59,10 +60,13 @@ describe("export, as each shell takes it", () => {
     expect(await evaluated(["fish", "-c", `${BINARY} export --profile frank@concerts --format fish | source; and env`])).toEqual(expected);
   });
 
-  test("env: KEY=value lines, as docker --env-file and dotenv read them", async () => {
+  test("env: KEY=value lines, as docker --env-file and dotenv read them; the legacy token set to the session token (nothing can be unset there)", async () => {
     const result = await sandbox.run([...EXPORT, "--format", "env"]);
     expect(result.stderr).toBe("");
-    expect(Object.fromEntries(result.stdout.trimEnd().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]))).toEqual(expected);
+    expect(Object.fromEntries(result.stdout.trimEnd().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]))).toEqual({
+      ...expected,
+      AWS_SECURITY_TOKEN: expected.AWS_SESSION_TOKEN ?? "",
+    });
   });
 
   test("json: the credential_process document", async () => {
@@ -75,6 +79,7 @@ describe("export, as each shell takes it", () => {
     const result = await sandbox.run([...EXPORT, "--format", "powershell"]);
     expect(result.stdout).toContain(`$Env:AWS_SESSION_TOKEN = '${expected.AWS_SESSION_TOKEN}'`);
     expect(result.stdout).toContain("Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue");
+    expect(result.stdout).toContain("Remove-Item Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue");
   });
 
   test("an unknown format is one line, exit 2; the keys never reach the log", async () => {

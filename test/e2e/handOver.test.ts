@@ -48,6 +48,14 @@ describe("a stdout that cannot take the credentials", () => {
     expect(lastLogLine()).toContain(" cache=hit exit=74 ");
   });
 
+  test("a closed stdout (>&-): exit 74 with the line of its kind, while >/dev/null still takes the document", async () => {
+    const closed = await withStdout(`"$@" >&-; echo "rc=$?" >&3`);
+    expect(closed.exitCode).toBe(74);
+    expect(closed.stderr).toBe("vegas-credentials: could not hand the credentials over on stdout (EBADF: it is closed): whatever runs this command must read its output\n");
+    const discarded = await withStdout(`"$@" >/dev/null; echo "rc=$?" >&3`);
+    expect(discarded).toEqual({ exitCode: 0, stderr: "" });
+  });
+
   test("a reader that is gone (a broken pipe)", async () => {
     const result = await withStdout(`(sleep 0.3; "$@"; echo "rc=$?" >&3) | true`);
     expect(result.exitCode).toBe(74);

@@ -133,7 +133,7 @@ describe("parallel runs", () => {
     const results = outputsOf(sandbox.home, "frank@concerts");
     expect(results).toHaveLength(10);
     const line =
-      'vegas-credentials: profile "frank@concerts": STS rejected the MFA code for arn:aws:iam::111111111111:mfa/FrankSinatra (wrong, expired, or already used once): wait for the next code and run the command again';
+      'vegas-credentials: profile "frank@concerts": STS rejected the MFA code for arn:aws:iam::111111111111:mfa/FrankSinatra (wrong, expired, or already used once): wait for the next code and run the command again; if several roles ran at once on one code, set vegas_mfa_session = true in [default] so one code serves them all';
     for (const result of results) expect(result.stdout).toBe("");
     // The run that asked says what STS said; the 9 that waited say so too, as that run's failure, and how to retry.
     expect(results.filter((result) => result.stderr === `${line}\n`)).toHaveLength(1);
