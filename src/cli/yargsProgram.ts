@@ -1,6 +1,7 @@
 import yargs from "yargs/yargs";
 import type { Argv, Options } from "yargs";
 import { type CommandContext, runCommand } from "../commands/runCommand.ts";
+import { closeNames } from "../config/closeNames.ts";
 import { UserError } from "../userError.ts";
 import {
   type AssumeArgs,
@@ -40,7 +41,6 @@ export async function runYargsProgram(argv: readonly string[], handlers: Command
     .option("info", { type: INFO_OPTION.type, describe: INFO_OPTION.description })
     .strict()
     .demandCommand(1, `name a command: ${COMMANDS.map((spec) => spec.name).join(", ")} or completion`)
-    .recommendCommands()
     .completion("completion", "Print a shell completion script (bash or zsh): eval \"$(vegas-credentials completion)\"")
     .version(context.version)
     .help()
@@ -49,12 +49,22 @@ export async function runYargsProgram(argv: readonly string[], handlers: Command
     .fail((message, error) => {
       // yargs reports a bad command line either as a message or as its own YError (from its parser).
       if (error === undefined || error === null || error.name === "YError") {
-        throw new UserError(`${message ?? error?.message} (see ${PROGRAM} --help)`, 2);
+        throw new UserError(`${withSuggestion(message ?? error?.message ?? "")} (see ${PROGRAM} --help)`, 2);
       }
       throw error;
     });
   for (const spec of COMMANDS) program = program.command(commandModule(spec, [], handlers, other));
   await program.parseAsync();
+}
+
+/**
+ * An unknown first word that is a command misspelt (yargs' own recommendCommands offers `export` for `extra`,
+ * 3 edits away): only names within closeNames' reach.
+ */
+function withSuggestion(message: string): string {
+  const unknown = /^Unknown arguments?: ([^,\s]+)/.exec(message)?.[1];
+  const close = unknown === undefined ? [] : closeNames(unknown, COMMANDS.map((spec) => spec.name), 1);
+  return close.length === 0 ? message : `${message}: did you mean ${close[0]}?`;
 }
 
 function globalFlags(argv: readonly string[]): GlobalFlags {

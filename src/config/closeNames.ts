@@ -1,11 +1,19 @@
+/** Two names of 256 characters each: no profile name a person types is longer. */
+const MAX_COMPARED = 256 * 256;
+
 /** Profile names that look like `wanted` (a typo, other case, a missing prefix), closest first. */
 export function closeNames(wanted: string, names: Iterable<string>, limit = 3): string[] {
   const lowered = wanted.toLowerCase();
+  const reach = Math.max(2, Math.floor(wanted.length / 3));
   const scored: { name: string; distance: number }[] = [];
   for (const name of names) {
     const candidate = name.toLowerCase();
-    const distance = candidate.includes(lowered) || lowered.includes(candidate) ? 1 : editDistance(lowered, candidate);
-    if (distance <= Math.max(2, Math.floor(wanted.length / 3))) scored.push({ name, distance });
+    const contained = candidate.includes(lowered) || lowered.includes(candidate);
+    // The edit distance costs the product of the lengths: only for names of a profile's size and within reach
+    // by length alone (it is at least the difference of the lengths).
+    if (!contained && (Math.abs(candidate.length - lowered.length) > reach || candidate.length * lowered.length > MAX_COMPARED)) continue;
+    const distance = contained ? 1 : editDistance(lowered, candidate);
+    if (distance <= reach) scored.push({ name, distance });
   }
   scored.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
   return scored.slice(0, limit).map((entry) => entry.name);

@@ -3,6 +3,7 @@ import { type RoleProfile, requestedDurationSeconds } from "../config/roleProfil
 import type { TemporaryCredentials } from "./temporaryCredentials.ts";
 import { awsFetch } from "./awsFetch.ts";
 import { HIDDEN_CREDENTIALS_FILE } from "../environment.ts";
+import { checkCredentialsFile } from "../config/checkCredentialsFile.ts";
 
 /**
  * STS for one role profile, with the credentials that sign its calls already found. Calls throw the SDK's
@@ -34,6 +35,7 @@ export const CALL_DEADLINE_MS = 18_000;
 export async function openStsClient(profile: RoleProfile, reporter: Reporter, signWith?: TemporaryCredentials): Promise<StsClient> {
   giveTheSdkAHome(process.env);
   showTheCredentialsFile(process.env);
+  if (signWith === undefined) checkCredentialsFile(process.env);
   const fetchFromAws = awsFetch();
   // The SDK costs 30–75 ms to load: only a cache miss pays for it.
   const [{ STSClient, AssumeRoleCommand, GetSessionTokenCommand }, { fromIni }, { FetchHttpHandler }] = await Promise.all([

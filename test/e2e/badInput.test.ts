@@ -3,7 +3,7 @@
  * stdout, exit 2 for a bad command line and 1 for a bad config, no stack trace unless --verbose.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BINARY, Sandbox, ensureBinary, readmeConfig } from "../support/sandbox.ts";
 
@@ -39,6 +39,9 @@ describe("command line", () => {
     [["config", "show-profile"], "vegas-credentials: Missing required argument: profile (see vegas-credentials --help)\n"],
     [["cache", "clean", "--profile"], "vegas-credentials: Not enough arguments following: profile (see vegas-credentials --help)\n"],
     [["cache", "wipe"], "vegas-credentials: Unknown argument: wipe (see vegas-credentials --help)\n"],
+    [["exprot"], "vegas-credentials: Unknown argument: exprot: did you mean export? (see vegas-credentials --help)\n"],
+    // 3 edits from export: no guess (yargs' own recommendCommands offered it).
+    [["extra"], "vegas-credentials: Unknown argument: extra (see vegas-credentials --help)\n"],
   ])("%p is a usage error (exit 2)", async (args, message) => {
     const result = await refusal(args);
     expect(result.exitCode).toBe(2);
@@ -101,3 +104,38 @@ describe("configuration", () => {
     expect(result.stderr).toBe(`vegas-credentials: AWS config file ${join(sandbox.home, "elsewhere", "config")} not found: create it with your profiles, or point AWS_CONFIG_FILE at it\n`);
   });
 });
+
+describe("files no AWS config or credentials file can be", () => {
+  const assume = ["assume", "--profile=frank@concerts"];
+
+  test.each([
+    ["/dev/zero", () => "/dev/zero", "is not a regular file (a device, FIFO or socket)"],
+    ["a FIFO (reading it would hang)", () => {
+      const fifo = join(sandbox.home, "credentials.fifo");
+      if (Bun.spawnSync(["mkfifo", fifo]).exitCode !== 0) throw new Error("mkfifo failed");
+      return fifo;
+    }, "is not a regular file (a device, FIFO or socket)"],
+    ["a 2 GB sparse file", () => {
+      const sparse = join(sandbox.home, "credentials.sparse");
+      truncateSync(openAndClose(sparse), 2 * 1024 ** 3);
+      return sparse;
+    }, "is larger than 10 MB, which no credentials file is"],
+  ] as [string, () => string, string][])("AWS_SHARED_CREDENTIALS_FILE as %s: one line before anything is read", async (_, make, said) => {
+    sandbox.writeConfig(readmeConfig("endpoint_url = http://127.0.0.1:9\n"));
+    const path = make();
+    const result = await sandbox.run([BINARY, ...assume], { AWS_SHARED_CREDENTIALS_FILE: path });
+    expect(result).toEqual({ exitCode: 1, stdout: "", stderr: `vegas-credentials: AWS credentials file ${path} ${said}: point AWS_SHARED_CREDENTIALS_FILE at your credentials file\n` });
+  });
+
+  test("a 100 KB profile name against a config with a 1 MB section name: the suggestion search is bounded", async () => {
+    const config = readmeConfig("endpoint_url = http://127.0.0.1:9\n") + `\n[profile ${"b".repeat(1024 * 1024)}]\nregion = us-east-1\n`;
+    const result = await refusal(["assume", `--profile=${"a".repeat(100 * 1024)}`], config);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^vegas-credentials: profile "a{100,}/);
+  }, 20_000);
+});
+
+function openAndClose(path: string): string {
+  writeFileSync(path, "");
+  return path;
+}
