@@ -68,13 +68,13 @@ export const CACHE_CLEAN: CommandSpec = {
     session: { type: "boolean", default: false, description: "MFA sessions (vegas_mfa_session)" },
     password: { type: "boolean", default: false, description: "YubiKey OATH passwords" },
     profile: { type: "string", alias: "p", description: "Only this profile's entries (a role profile also takes its source profile's MFA session)" },
-    expired: { type: "boolean", default: false, description: "Only expired or unreadable entries" },
+    expired: { type: "boolean", default: false, description: "Only expired or unreadable entries (stale config ones are kept until they expire: the profile changed back makes them current again)" },
   },
   examples: [
     ["$0 cache clean", "Remove everything: the next run asks for an MFA code"],
     ["$0 cache clean --profile frank@concerts", "Only frank@concerts (and the MFA session of its source profile)"],
     ["$0 cache clean --session", "Only MFA sessions"],
-    ["$0 cache clean --expired", "Only what can no longer be used"],
+    ["$0 cache clean --expired", "Only what has expired or cannot be read"],
   ],
 };
 

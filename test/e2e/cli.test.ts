@@ -124,6 +124,8 @@ describe("cache clean", () => {
     await populatedCache();
     expect(entryFiles()).toHaveLength(5);
 
+    // What --expired keeps, and why, is said where a person looks first.
+    expect(ok(await cli(["cache", "clean", "--help"])).replace(/\s+/g, " ")).toContain("stale config ones are kept until they expire");
     const expired = ok(await cli(["cache", "clean", "--expired", "--no-emoji"]));
     expect(expired).toBe(`Removed 2 entries from ${sandbox.cacheFolder}:\n  brief: role credentials\n  ?: unreadable entry\n`);
     expect(entryFiles()).toHaveLength(3);
