@@ -1,6 +1,6 @@
 import type { LockHolder, LockWaiting } from "../cache/fileLock.ts";
 import type { Reporter } from "../output/reporter.ts";
-import { tellTerminal } from "../output/terminalNotice.ts";
+import { hasTerminal, tellTerminal } from "../output/terminalNotice.ts";
 import type { RoleProfile } from "../config/roleProfile.ts";
 import { UserError } from "../userError.ts";
 
@@ -19,10 +19,11 @@ export function mfaLockWaiting(profile: RoleProfile, mfaTimeoutMs: number, repor
       // Until the holder's record can be read (it is being written), waiters could not agree on who tells.
       if (told || waitedMs < QUIET_MS || holder === undefined) return;
       told = true;
+      const message = `${profile.name}: waiting for another run${describe(holder)} that asks for ${device}`;
       // A hundred runs waiting on one terminal (terraform plan) would print a hundred lines: the first tells.
-      if (!firstToTell()) return;
-      const message = `vegas-credentials: ${profile.name}: waiting for another run${describe(holder)} that asks for ${device}`;
-      if (!tellTerminal(message)) reporter.verbose(message);
+      // Without a terminal each run has a stderr of its own (shown when it fails): each says it there.
+      if (firstToTell() ? tellTerminal(`vegas-credentials: ${message}`) : hasTerminal()) return;
+      reporter.notice(message);
     },
     timeoutError(holder: LockHolder | undefined) {
       const seconds = Math.round((mfaTimeoutMs + MARGIN_MS) / 1000);

@@ -3,7 +3,7 @@
  * MFA device, every run answered, no run waiting on another device, a killed prompter taken over at once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BINARY, MFA_SERIAL, ROLE_ARN, Sandbox, SOURCE_KEY, credentialDocument, ensureBinary, readmeConfig } from "../support/sandbox.ts";
 import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
@@ -141,6 +141,23 @@ describe("parallel runs", () => {
     for (const result of replayed) expect(result.stderr).toMatch(/ \(the failure of another run \d+ s ago, which this run waited for: run the command again to retry now\)\n$/);
     for (const result of replayed) expect(result.stderr.startsWith(line)).toBe(true);
   });
+
+  test("with no terminal, a waiting run says on its stderr whom it waits for (after 2 s), then answers from the cache", async () => {
+    sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
+    // The code comes from a program that takes 4 s, as a password manager asking for a touch may.
+    const program = join(sandbox.home, "slow-otp");
+    writeFileSync(program, `#!/bin/sh\nsleep 4\necho ${freshCode()}\n`);
+    chmodSync(program, 0o755);
+    sandbox.writeConfig(readmeConfig(`endpoint_url = ${sts.url}\n`).replace(`mfa_serial = ${MFA_SERIAL}\n`, `mfa_serial = ${MFA_SERIAL}\nvegas_mfa_process = ${program}\n`));
+    const asking = sandbox.run([BINARY, "assume", "--profile=frank@concerts"]);
+    await Bun.sleep(500);
+    const waiting = await sandbox.run([BINARY, "assume", "--profile=frank@concerts"]);
+    const asked = await asking;
+    expect(asked.exitCode).toBe(0);
+    expect(waiting.exitCode).toBe(0);
+    expect(waiting.stdout).toBe(asked.stdout);
+    expect(waiting.stderr).toMatch(/^vegas-credentials: frank@concerts: waiting for another run \(process \d+\) that asks for the MFA code of arn:aws:iam::111111111111:mfa\/FrankSinatra\n$/);
+  }, 30_000);
 
   test("a waiting run says on its terminal whom it waits for, then answers from the cache", async () => {
     sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
