@@ -42,11 +42,34 @@ export async function writeRunLog(folder: string, run: RunSummary, now = new Dat
     const problem = privateFolderProblem(stateFolder(folder), status);
     if (problem !== undefined) return { written: false, problem };
     const path = joinPath(folder, LOG_FILE);
-    if ((linkStatus(path)?.size ?? 0) >= LOG_MAX_BYTES) rotate(path);
+    const log = linkStatus(path);
+    if (log?.type === "link") return { written: false, problem: linkedLogProblem(folder, path) };
+    if ((log?.size ?? 0) >= LOG_MAX_BYTES) rotate(path);
     return { written: appendToFile(path, formatRunLine(run, now)) };
   } catch {
     return { written: false };
   }
+}
+
+/** Where the log was last said to be a link: it is said once per target, not on every run. */
+const LINK_TOLD_FILE = ".application.log.link-told";
+
+/**
+ * A symbolic link where the log belongs is never written through (it could point anywhere): said once for
+ * each target it points at, with the fix.
+ */
+function linkedLogProblem(folder: string, path: string): string | undefined {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const target = fs.readlinkSync(path);
+  const told = joinPath(folder, LINK_TOLD_FILE);
+  try {
+    if (fs.readFileSync(told, "utf8") === target && !fs.lstatSync(told).isSymbolicLink()) return undefined;
+  } catch {
+    // Not told yet.
+  }
+  fs.rmSync(told, { force: true });
+  fs.writeFileSync(told, target, { flag: "wx", mode: 0o600 });
+  return `the run log ${path} is a symbolic link (to ${target}), which is never written through: remove it, and a new log starts there`;
 }
 
 /** logfmt: `time=… pid=… command=assume profile=… cache=hit exit=0 ms=21.3`, quoted where needed. */

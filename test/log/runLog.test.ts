@@ -70,8 +70,15 @@ describe("the run's log line", () => {
     const target = join(tempFolder(), "precious");
     writeFileSync(target, "keep me");
     symlinkSync(target, join(folder, LOG_FILE));
-    expect(await writeRunLog(folder, run)).toEqual({ written: false });
+    const problem = `the run log ${join(folder, LOG_FILE)} is a symbolic link (to ${target}), which is never written through: remove it, and a new log starts there`;
+    expect(await writeRunLog(folder, run)).toEqual({ written: false, problem });
     expect(readFileSync(target, "utf8")).toBe("keep me");
+    // Said once per target: the next run is quiet, a link to somewhere else is said again.
+    expect(await writeRunLog(folder, run)).toEqual({ written: false });
+    const other = join(tempFolder(), "elsewhere");
+    rmSync(join(folder, LOG_FILE));
+    symlinkSync(other, join(folder, LOG_FILE));
+    expect((await writeRunLog(folder, run)).problem).toContain(`(to ${other})`);
   });
 
   test("a state folder that others can write to, or that is a link, is not written to, and the outcome says why", async () => {
