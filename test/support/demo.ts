@@ -45,6 +45,15 @@ async function main(): Promise<number> {
     say(`6. The cache (${env.XDG_CACHE_HOME}/vegas-credentials): file names say nothing, contents are sealed.`);
     const listing = await run(["ls", "-l", join(env.XDG_CACHE_HOME, "vegas-credentials")], { stdout: "pipe" }).catch(() => "(ls not available)");
     console.log(listing.replace(/^/gm, "   "));
+    const aws = Bun.which("aws", { PATH: env.PATH ?? "" });
+    if (aws === null) {
+      say("7. (The AWS CLI is not installed: with it, `aws sts get-caller-identity --profile frank@concerts` would answer as the role.)");
+    } else {
+      say("7. The AWS CLI through the profile, as in your own setup: aws sts get-caller-identity --profile frank@concerts");
+      // --endpoint-url: Debian's AWS CLI v2 ignores the profile's endpoint_url and AWS_ENDPOINT_URL_STS.
+      const identity = await run([aws, "sts", "get-caller-identity", "--profile", "frank@concerts", "--endpoint-url", url.replace(/^listening /, ""), "--output", "json"], { env, stdout: "pipe" });
+      console.log(identity.replace(/^/gm, "   "));
+    }
     say("Done. Put `credential_process = vegas-credentials assume --profile=NAME` in your own profiles.");
     return 0;
   } catch (error) {
