@@ -4,6 +4,7 @@ import type { CacheStore } from "./cacheStore.ts";
 export const ENTRY_SUFFIX = ".entry";
 export const LOCK_SUFFIX = ".lock";
 export const FAILURE_SUFFIX = ".failed";
+export const MEMO_SUFFIX = ".memo";
 
 /** The lock file of an MFA device (see cachedProvider): named like entries, so it reveals nothing either. */
 export function lockPath(store: CacheStore, lockIdentity: string): string {

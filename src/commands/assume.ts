@@ -3,11 +3,10 @@ import { type CacheStore, openCacheStore } from "../cache/cacheStore.ts";
 import type { AssumeArgs } from "./commandArgs.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { configFilePath } from "../config/configFilePath.ts";
-import { readConfigFile } from "../config/readConfigFile.ts";
-import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { credentialIdentity, mfaDeviceIdentity, type RoleProfile } from "../config/roleProfile.ts";
 import { cachedProvider } from "../credentials/cachedProvider.ts";
 import { mfaLockWaiting } from "../credentials/mfaLockWaiting.ts";
+import { resolveProfileWithMemo } from "../credentials/profileMemo.ts";
 import { checkProfileChain, extendProfileChain } from "../credentials/profileChain.ts";
 import { expirationText, type TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import { homeFolder } from "../files/homeFolder.ts";
@@ -36,8 +35,7 @@ export async function assumeRole(args: AssumeArgs, env: Env, reporter: Reporter,
   const folder = cacheFolderPath(env, home);
   const store = openCacheStore(folder);
   store.catch(() => {});
-  const config = readConfigFile(configFile);
-  const profile = resolveRoleProfile(config, args.profile, env);
+  const profile = await resolveProfileWithMemo(await store.catch(() => undefined), configFile, args.profile, env);
   reporter.record({ profile: profile.name, roleArn: profile.roleArn, mfaSerial: profile.source.mfaSerial });
   checkProfileChain(profile, env);
   const provider = cachedProvider(

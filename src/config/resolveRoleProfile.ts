@@ -23,6 +23,12 @@ import { quoteValue } from "../output/printableText.ts";
 const DEFAULT_DURATION_SECONDS = 3600;
 const DEFAULT_REGION = "us-east-1";
 
+/**
+ * Every environment variable resolution reads (besides AWS_CONFIG_FILE, which names the file): a memo of a
+ * resolved profile is keyed by their values (see profileMemo.ts), so keep this list whole.
+ */
+export const RESOLUTION_VARIABLES = ["VEGAS_CREDENTIALS_MFA_TIMEOUT", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] as const;
+
 /** Turns one profile of the config file into a validated RoleProfile, or throws the one line to fix. */
 export function resolveRoleProfile(
   config: ConfigFile,

@@ -45,7 +45,7 @@ async function main(): Promise<number> {
     say(`6. The cache (${env.XDG_CACHE_HOME}/vegas-credentials): file names say nothing, contents are sealed.`);
     const listing = await run(["ls", "-l", join(env.XDG_CACHE_HOME, "vegas-credentials")], { stdout: "pipe" }).catch(() => "(ls not available)");
     console.log(listing.replace(/^/gm, "   "));
-    const aws = Bun.which("aws", { PATH: env.PATH ?? "" });
+    const aws = Bun.which("aws", { PATH: process.env.PATH ?? "" });
     if (aws === null) {
       say("7. (The AWS CLI is not installed: with it, `aws sts get-caller-identity --profile frank@concerts` would answer as the role.)");
     } else {
