@@ -1,6 +1,7 @@
 import { type Env, HIDDEN_CREDENTIALS_FILE } from "../environment.ts";
 import { expirationText, REFRESH_WINDOW_MS, SHORTEST_WINDOW_MS, type TemporaryCredentials } from "../credentials/temporaryCredentials.ts";
 import type { Reporter } from "../output/reporter.ts";
+import { printableLine } from "../output/printableText.ts";
 import { failureLine, UserError } from "../userError.ts";
 
 /** The variables the AWS SDKs read to ask a container-credentials endpoint (ECS's protocol). */
@@ -49,32 +50,38 @@ export interface CredentialServer {
 /** Host headers that name this server: the loopback address it listens on, or localhost, at its port. */
 const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost"]);
 const STILL_GOOD_MS = 60_000;
-const RETRY_AFTER_MS = 30_000;
+/**
+ * Every try may ask for a code (a program, a dialog, a person): after a failure the next try waits
+ * FIRST_RETRY_MS, then twice as long after each further failure, up to LAST_RETRY_MS, whether a request or
+ * the server itself wants it. Meanwhile requests get the credentials held, or the last failure's line.
+ */
+const FIRST_RETRY_MS = 30_000;
+const LAST_RETRY_MS = 15 * 60_000;
 /**
  * The SDKs give a credentials endpoint 1-2 s per request (botocore 2 s, the JS SDK 1 s), too short to type a
  * code in: the server fetches on its own once the credentials are within botocore's refresh window
- * (REFRESH_WINDOW_MS), so that a code is asked for ahead of time, checking every PROACTIVE_CHECK_MS; after a
- * failure it waits PROACTIVE_BACKOFF_MS before it asks again by itself (a person may be away).
+ * (REFRESH_WINDOW_MS), so that a code is asked for ahead of time, checking every PROACTIVE_CHECK_MS.
  */
 const PROACTIVE_CHECK_MS = 30_000;
-const PROACTIVE_BACKOFF_MS = 5 * 60_000;
-/** Bun closes a connection idle this long; a request waits while a code is asked for (up to its timeout). */
-const IDLE_TIMEOUT_SECONDS = 255;
 /** Refusals are told one line at a time, at most one per this long (anything that finds the port could flood the terminal). */
 const REFUSAL_QUIET_MS = 10_000;
 
-/** Tells the first refusal, then how many more there were, at most once per REFUSAL_QUIET_MS. */
-function refusalTeller(reporter: Reporter): (why: string) => void {
-  let toldAt = Number.NEGATIVE_INFINITY;
-  let untold = 0;
-  return (why) => {
-    if (Date.now() - toldAt < REFUSAL_QUIET_MS) {
-      untold++;
+/**
+ * Tells the first refusal of each kind, then how many more of that kind there were, at most once per
+ * REFUSAL_QUIET_MS for each kind (a flood of one kind never hides another, nor is counted as it).
+ */
+function refusalTeller(reporter: Reporter): (refusal: Refusal) => void {
+  const kinds = new Map<string, { toldAt: number; untold: number }>();
+  return (refusal) => {
+    const kind = kinds.get(refusal.code) ?? { toldAt: Number.NEGATIVE_INFINITY, untold: 0 };
+    kinds.set(refusal.code, kind);
+    if (Date.now() - kind.toldAt < REFUSAL_QUIET_MS) {
+      kind.untold++;
       return;
     }
-    reporter.warn(`refused a request for credentials: ${why}${untold > 0 ? ` (and ${untold} more since the last such line)` : ""}`);
-    toldAt = Date.now();
-    untold = 0;
+    reporter.warn(`refused a request for credentials: ${refusal.why}${kind.untold > 0 ? ` (and ${kind.untold} more of this kind since the last such line)` : ""}`);
+    kind.toldAt = Date.now();
+    kind.untold = 0;
   };
 }
 
@@ -84,25 +91,38 @@ function refusalTeller(reporter: Reporter): (why: string) => void {
  * lock and the MFA path, as `assume`). Refused: another Host (a web page that rebinds its name to 127.0.0.1),
  * no token, a wrong one. Requests that arrive while credentials are being fetched share that one fetch.
  */
-export function startCredentialServer(credentials: () => Promise<TemporaryCredentials>, reporter: Reporter, port = 0): CredentialServer {
+export async function startCredentialServer(credentials: () => Promise<TemporaryCredentials>, reporter: Reporter, port = 0): Promise<CredentialServer> {
   const token = randomToken();
   let inFlight: Promise<TemporaryCredentials> | undefined;
   let lastGood: TemporaryCredentials | undefined;
-  let failedAt = Number.NEGATIVE_INFINITY;
+  let failures = 0;
+  let nextTryAt = Number.NEGATIVE_INFINITY;
+  let lastFailure = "";
   /** The credentials held, if they have more than `leftMs` left. */
   const held = (leftMs: number) => (lastGood !== undefined && lastGood.expiration.getTime() - Date.now() > leftMs ? lastGood : undefined);
-  // Credentials still good for a while stand in when a refresh fails (and for a while after), rather than a
+  // Credentials still good for a while stand in when a refresh fails (and until the next try), rather than a
   // 503 to every request, each asking for another MFA code.
   const refresh = async () => {
     const standIn = held(STILL_GOOD_MS);
-    if (standIn !== undefined && Date.now() - failedAt < RETRY_AFTER_MS) return standIn;
+    if (Date.now() < nextTryAt) {
+      if (standIn !== undefined) return standIn;
+      throw new BackingOff(`${lastFailure} (the next try in ${Math.ceil((nextTryAt - Date.now()) / 1000)} s)`);
+    }
     try {
       lastGood = await credentials();
+      failures = 0;
+      nextTryAt = Number.NEGATIVE_INFINITY;
       return lastGood;
     } catch (error) {
-      failedAt = Date.now();
-      if (standIn === undefined) throw error;
-      reporter.warn(`could not refresh the credentials (${failureLine(error)}): serving those valid until ${standIn.expiration.toISOString()} and trying again later`);
+      failures++;
+      lastFailure = failureLine(error);
+      nextTryAt = Date.now() + Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
+      // Said once per run of failures, not on every try.
+      if (failures === 1) {
+        const serving = standIn === undefined ? "" : `serving those valid until ${standIn.expiration.toISOString()}; `;
+        reporter.warn(`could not refresh the credentials (${lastFailure}): ${serving}the next try waits ${FIRST_RETRY_MS / 1000} s, then twice as long after each failure, up to ${LAST_RETRY_MS / 60_000} minutes`);
+      }
+      if (standIn === undefined) throw new BackingOff(lastFailure);
       return standIn;
     }
   };
@@ -117,37 +137,54 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
   const answerNow = () => (inFlight !== undefined ? held(SHORTEST_WINDOW_MS) : undefined);
   const refused = refusalTeller(reporter);
   const ahead = setInterval(() => {
-    if (lastGood !== undefined && held(REFRESH_WINDOW_MS) === undefined && Date.now() - failedAt > PROACTIVE_BACKOFF_MS) shared().catch(() => {});
+    if (lastGood !== undefined && held(REFRESH_WINDOW_MS) === undefined && Date.now() >= nextTryAt) shared().catch(() => {});
   }, PROACTIVE_CHECK_MS);
   ahead.unref();
-  let server: ReturnType<typeof Bun.serve>;
+  let boundPort = port;
+  const respond = async (request: RequestLine): Promise<Answer> => {
+    const refusal = refusalOf(request, boundPort, token);
+    if (refusal !== undefined) {
+      refused(refusal);
+      return { status: refusal.status, body: { Code: refusal.code, Message: refusal.why } };
+    }
+    try {
+      const fresh = answerNow() ?? (await shared());
+      reporter.verbose(`served credentials valid until ${fresh.expiration.toISOString()}`);
+      return { status: 200, body: { AccessKeyId: fresh.accessKeyId, SecretAccessKey: fresh.secretAccessKey, Token: fresh.sessionToken, Expiration: expirationText(fresh.expiration) } };
+    } catch (error) {
+      const message = failureLine(error);
+      // A failed refresh has said its line once already (see refresh).
+      if (!(error instanceof BackingOff)) reporter.warn(`could not get credentials for a request: ${message}`);
+      return { status: 503, body: { Code: "CredentialsUnavailable", Message: message } };
+    }
+  };
+  // node:http, not Bun.serve: Bun.serve rebuilds the URL from Host and hides an absolute-form target
+  // (GET http://other/), whose authority RFC 9112 makes the host of the request.
+  const http = require("node:http") as typeof import("node:http");
+  const server = http.createServer((incoming, outgoing) => {
+    respond(requestLine(incoming))
+      .catch((): Answer => ({ status: 500, body: { Code: "InternalError", Message: "the request could not be answered" } }))
+      .then((reply) => send(outgoing, reply));
+  });
+  // A request waits while a code is asked for (up to the MFA timeout): no deadline of the server's own on it.
+  server.requestTimeout = 0;
+  server.headersTimeout = 10_000;
+  // CONNECT (authority-form) never reaches the request handler: refused here, with what was wrong.
+  server.on("connect", (incoming: import("node:http").IncomingMessage, socket: import("node:stream").Duplex) => {
+    respond(requestLine(incoming))
+      .then((reply) => {
+        const body = JSON.stringify(reply.body);
+        socket.end(`HTTP/1.1 ${reply.status} ${http.STATUS_CODES[reply.status] ?? ""}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      })
+      .catch(() => socket.destroy());
+  });
   try {
-    server = Bun.serve({
-      hostname: "127.0.0.1",
-      port,
-      idleTimeout: IDLE_TIMEOUT_SECONDS,
-      fetch: async (request) => {
-        const refusal = refusalOf(request, server.port ?? port, token);
-        if (refusal !== undefined) {
-          refused(refusal.why);
-          return answer(refusal.status, { Code: refusal.code, Message: refusal.why });
-        }
-        try {
-          const fresh = answerNow() ?? (await shared());
-          reporter.verbose(`served credentials valid until ${fresh.expiration.toISOString()}`);
-          return answer(200, {
-            AccessKeyId: fresh.accessKeyId,
-            SecretAccessKey: fresh.secretAccessKey,
-            Token: fresh.sessionToken,
-            Expiration: expirationText(fresh.expiration),
-          });
-        } catch (error) {
-          const message = failureLine(error);
-          reporter.warn(`could not get credentials for a request: ${message}`);
-          return answer(503, { Code: "CredentialsUnavailable", Message: message });
-        }
-      },
-      error: () => answer(500, { Code: "InternalError", Message: "the request could not be answered" }),
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
   } catch (error) {
     clearInterval(ahead);
@@ -156,18 +193,46 @@ export function startCredentialServer(credentials: () => Promise<TemporaryCreden
     if (code === "EACCES") throw new UserError(`--port ${port} needs privileges this user does not have: pick a port above 1023`, 2);
     throw error;
   }
+  boundPort = (server.address() as import("node:net").AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${server.port}/`,
+    url: `http://127.0.0.1:${boundPort}/`,
     token,
     offer: (credentials) => {
       lastGood = credentials;
     },
     stop: () => {
       clearInterval(ahead);
-      server.stop(true);
+      server.close();
+      server.closeAllConnections();
     },
   };
 }
+
+interface Answer {
+  readonly status: number;
+  readonly body: Record<string, string>;
+}
+
+/** What a request says of itself, as it came: the request target unchanged (origin-, absolute- or authority-form). */
+export interface RequestLine {
+  readonly method: string;
+  readonly target: string;
+  readonly host: string;
+  readonly authorization: string | undefined;
+}
+
+function requestLine(incoming: import("node:http").IncomingMessage): RequestLine {
+  const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(",") : value);
+  return { method: incoming.method ?? "", target: incoming.url ?? "", host: header(incoming.headers.host) ?? "", authorization: header(incoming.headers.authorization) };
+}
+
+function send(outgoing: import("node:http").ServerResponse, reply: Answer): void {
+  outgoing.writeHead(reply.status, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+  outgoing.end(JSON.stringify(reply.body));
+}
+
+/** A refresh that failed, or that waits before it tries again: its line has been said. */
+class BackingOff extends UserError {}
 
 interface Refusal {
   readonly status: number;
@@ -176,16 +241,23 @@ interface Refusal {
 }
 
 /** Why a request gets no credentials, or undefined. The Host comes first: a rebinding page never learns more. */
-export function refusalOf(request: Request, port: number, token: string): Refusal | undefined {
-  const host = request.headers.get("host") ?? "";
-  // An absolute-form request line (GET http://other/) names its host there too.
-  if (!namesThisServer(host, port) || !namesThisServer(new URL(request.url).host, port)) {
-    return { status: 403, code: "ForeignHost", why: `Host "${host.slice(0, 80)}" is not 127.0.0.1:${port} or localhost:${port} (a web page reaching in under another name?)` };
+export function refusalOf(request: RequestLine, port: number, token: string): Refusal | undefined {
+  const { host } = request;
+  if (!namesThisServer(host, port)) {
+    return { status: 403, code: "ForeignHost", why: `Host "${printableLine(host, 80)}" is not 127.0.0.1:${port} or localhost:${port} (a web page reaching in under another name?)` };
   }
-  if (request.method !== "GET") return { status: 405, code: "MethodNotAllowed", why: `${request.method.slice(0, 20)} instead of GET` };
-  if (new URL(request.url).pathname !== "/") return { status: 404, code: "NotFound", why: "a path other than /" };
-  const given = request.headers.get("authorization");
-  if (given === null || given === "") return { status: 401, code: "MissingToken", why: "no Authorization token" };
+  // CONNECT names a host:port to tunnel to (authority-form): this server is no proxy.
+  if (request.method === "CONNECT") return { status: 405, code: "MethodNotAllowed", why: `CONNECT ${printableLine(request.target, 80)}: a proxy's request, and this is no proxy` };
+  // An absolute-form target (GET http://other/) names the request's host itself (RFC 9112 §3.2.2).
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(request.target) ? URL.parse(request.target) : undefined;
+  if (absolute !== undefined && (absolute === null || !namesThisServer(absolute.host, port))) {
+    return { status: 403, code: "ForeignHost", why: `the request line names ${printableLine(absolute?.host || request.target, 80)}, not 127.0.0.1:${port} or localhost:${port}` };
+  }
+  if (request.method !== "GET") return { status: 405, code: "MethodNotAllowed", why: `${printableLine(request.method, 20)} instead of GET` };
+  const path = absolute?.pathname ?? request.target.split("?")[0];
+  if (path !== "/") return { status: 404, code: "NotFound", why: "a path other than /" };
+  const given = request.authorization;
+  if (given === undefined || given === "") return { status: 401, code: "MissingToken", why: "no Authorization token" };
   if (!sameToken(given, token)) return { status: 403, code: "WrongToken", why: "a wrong Authorization token" };
   return undefined;
 }
@@ -209,6 +281,4 @@ function randomToken(): string {
   return Buffer.from(bytes).toString("base64url");
 }
 
-function answer(status: number, body: Record<string, string>): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
-}
+

@@ -45,7 +45,7 @@ export async function execCommand(args: ExecArgs, env: Record<string, string | u
     for (const [name, value] of credentialVariables(credentials, knownRegion(profile))) childEnv[name] = value;
   } else {
     // The child asks the server whenever its SDK wants fresh credentials: no keys in its environment.
-    server = startCredentialServer(async () => (await perRequest()).credentials, reporter);
+    server = await startCredentialServer(async () => (await perRequest()).credentials, reporter);
     server.offer(credentials);
     for (const [name, value] of [...serverVariables(server, env), ...regionVariables(knownRegion(profile))]) childEnv[name] = value;
     // The program reads the terminal from now on: the server's refreshes must not ask for codes there.

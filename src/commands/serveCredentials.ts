@@ -21,7 +21,7 @@ export async function serveCredentials(args: ServeArgs, env: Record<string, stri
   const port = portNumber(args.port);
   const perRequest = credentialsPerRequest(args, env, reporter, loadFetch);
   // Listening first: a port in use is said before anyone is asked for a code.
-  const server = startCredentialServer(async () => (await perRequest()).credentials, reporter, port);
+  const server = await startCredentialServer(async () => (await perRequest()).credentials, reporter, port);
   try {
     const { credentials, profile } = await perRequest();
     server.offer(credentials);

@@ -1,11 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { refusalOf, sameToken, serverVariables } from "../../src/commands/credentialServer.ts";
+import { connect } from "node:net";
+import { type RequestLine, refusalOf, sameToken, serverVariables, startCredentialServer } from "../../src/commands/credentialServer.ts";
+import type { Reporter } from "../../src/output/reporter.ts";
+import { UserError } from "../../src/userError.ts";
 import { portNumber, serverVariablesSh } from "../../src/commands/serveCredentials.ts";
 
 const TOKEN = "t0k3n-of-forty-three-characters-abcdefghijk";
 
-function request(headers: Record<string, string>, method = "GET", path = "/"): Request {
-  return new Request(`http://127.0.0.1:4000${path}`, { method, headers });
+function request(headers: Record<string, string>, method = "GET", target = "/"): RequestLine {
+  return { method, target, host: headers.host ?? "", authorization: headers.authorization };
 }
 
 describe("refusalOf", () => {
@@ -31,15 +34,86 @@ describe("refusalOf", () => {
   });
 
   test("port 80: a Host without a port names it; an absolute-form request line names its own host", () => {
-    expect(refusalOf(new Request("http://127.0.0.1/", { headers: { host: "127.0.0.1", authorization: TOKEN } }), 80, TOKEN)).toBeUndefined();
+    expect(refusalOf(request({ host: "127.0.0.1", authorization: TOKEN }), 80, TOKEN)).toBeUndefined();
     expect(refusalOf(request({ host: "127.0.0.1", authorization: TOKEN }), 4000, TOKEN)?.code).toBe("ForeignHost");
-    const absolute = new Request("http://attacker.example/", { headers: { host: "127.0.0.1:4000", authorization: TOKEN } });
-    expect(refusalOf(absolute, 4000, TOKEN)?.code).toBe("ForeignHost");
+    expect(refusalOf(request({ host: "127.0.0.1:4000", authorization: TOKEN }, "GET", "http://attacker.example/"), 4000, TOKEN)?.code).toBe("ForeignHost");
+    expect(refusalOf(request({ host: "127.0.0.1:4000", authorization: TOKEN }, "GET", "http://127.0.0.1:4000/"), 4000, TOKEN)).toBeUndefined();
+    expect(refusalOf(request({ host: "127.0.0.1:4000", authorization: TOKEN }, "GET", "http://127.0.0.1:4000/x"), 4000, TOKEN)?.code).toBe("NotFound");
   });
 
   test("only GET /", () => {
     expect(refusalOf(request({ host: "127.0.0.1:4000", authorization: TOKEN }, "POST"), 4000, TOKEN)?.status).toBe(405);
     expect(refusalOf(request({ host: "127.0.0.1:4000", authorization: TOKEN }, "GET", "/role"), 4000, TOKEN)?.status).toBe(404);
+  });
+});
+
+describe("the server, spoken to over HTTP", () => {
+  /** A reporter that keeps what it was told. */
+  function listening(): { reporter: Reporter; warnings: string[] } {
+    const warnings: string[] = [];
+    return { warnings, reporter: { verbose: () => {}, warn: (line) => warnings.push(line), notice: () => {}, record: () => {} } };
+  }
+
+  /** One request written by hand (the request line and headers exactly as given); the status comes back. */
+  function raw(port: number, head: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => socket.write(`${head}\r\nConnection: close\r\n\r\n`));
+      let answer = "";
+      socket.setTimeout(10_000, () => socket.destroy(new Error("no answer")));
+      socket.on("data", (data) => {
+        answer += data.toString();
+      });
+      socket.on("end", () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
+      socket.on("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
+      socket.on("error", reject);
+    });
+  }
+
+  test("a refresh that fails is not tried again on every request: it waits (30 s, doubling to 15 min) and says so once", async () => {
+    const { reporter, warnings } = listening();
+    let tries = 0;
+    const server = await startCredentialServer(async () => {
+      tries++;
+      throw new UserError('profile "frank@concerts": cannot reach STS at http://127.0.0.1:9 (ECONNREFUSED)');
+    }, reporter);
+    try {
+      const statuses = [];
+      for (let request = 0; request < 5; request++) statuses.push((await fetch(server.url, { headers: { authorization: server.token } })).status);
+      expect(statuses).toEqual([503, 503, 503, 503, 503]);
+      expect(tries).toBe(1);
+      expect(warnings).toEqual([
+        'could not refresh the credentials (profile "frank@concerts": cannot reach STS at http://127.0.0.1:9 (ECONNREFUSED)): the next try waits 30 s, then twice as long after each failure, up to 15 minutes',
+      ]);
+      const body = (await (await fetch(server.url, { headers: { authorization: server.token } })).json()) as { Message: string };
+      expect(body.Message).toMatch(/\(the next try in \d+ s\)$/);
+    } finally {
+      server.stop();
+    }
+  });
+
+  test("refusals are counted by kind, and CONNECT and an absolute-form target name what was wrong", async () => {
+    const { reporter, warnings } = listening();
+    const server = await startCredentialServer(async () => ({ accessKeyId: "ASIA", secretAccessKey: "s", sessionToken: "t", expiration: new Date(Date.now() + 3600_000) }), reporter);
+    const port = Number(new URL(server.url).port);
+    try {
+      expect(await raw(port, `CONNECT evil.example:443 HTTP/1.1\r\nHost: 127.0.0.1:${port}`)).toBe(405);
+      for (let request = 0; request < 3; request++) expect(await raw(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: wrong`)).toBe(403);
+      expect(await raw(port, `GET /latest/meta-data HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${server.token}`)).toBe(404);
+      expect(await raw(port, `GET / HTTP/1.1\r\nHost: evil.example`)).toBe(403);
+      // With the token, an absolute-form target naming another host is refused too (RFC 9112 §3.2.2).
+      expect(await raw(port, `GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${server.token}`)).toBe(403);
+      expect(await raw(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${server.token}`)).toBe(200);
+      expect(warnings).toEqual([
+        "refused a request for credentials: CONNECT evil.example:443: a proxy's request, and this is no proxy",
+        "refused a request for credentials: a wrong Authorization token",
+        "refused a request for credentials: a path other than /",
+        'refused a request for credentials: Host "evil.example" is not 127.0.0.1:' + port + " or localhost:" + port + " (a web page reaching in under another name?)",
+      ]);
+      // The next kind of the same code within 10 s is counted, not told.
+      expect(warnings).toHaveLength(4);
+    } finally {
+      server.stop();
+    }
   });
 });
 

@@ -112,11 +112,11 @@ async function runPython(env: Record<string, string>, pauses: string[] = []): Pr
 }
 
 /** An HTTP/1.1 GET written by hand, so the Host header is exactly `host`; the status code comes back. */
-function rawGet(url: string, host: string, token?: string, patienceMs = 10_000): Promise<number> {
+function rawGet(url: string, host: string, token?: string, patienceMs = 10_000, target = "/"): Promise<number> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), "127.0.0.1", () => {
-      socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\n${token === undefined ? "" : `Authorization: ${token}\r\n`}Connection: close\r\n\r\n`);
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${token === undefined ? "" : `Authorization: ${token}\r\n`}Connection: close\r\n\r\n`);
     });
     let answer = "";
     socket.setTimeout(patienceMs, () => socket.destroy(new Error("no answer")));
@@ -159,14 +159,19 @@ describe("serve", () => {
       expect(fromContainerKey).toBe(boto3.keys[0]);
 
       expect(await rawGet(serving.url, new URL(serving.url).host)).toBe(401);
+      expect(await rawGet(serving.url, new URL(serving.url).host)).toBe(401);
       expect(await rawGet(serving.url, new URL(serving.url).host, `${serving.token.slice(0, -1)}x`)).toBe(403);
       expect(await rawGet(serving.url, `attacker.example:${new URL(serving.url).port}`, serving.token)).toBe(403);
       expect(await rawGet(serving.url, `localhost:${new URL(serving.url).port}`, serving.token)).toBe(200);
+      // An absolute-form target names the request's host itself (RFC 9112 §3.2.2): another host is refused, token or not.
+      expect(await rawGet(serving.url, new URL(serving.url).host, serving.token, 10_000, "http://evil.example/")).toBe(403);
       const stopped = await serving.stop();
       expect(stopped.exitCode).toBe(0);
-      // One line for the first refusal; the next ones within 10 s are counted, not told (no flood).
-      expect(stopped.stderr.match(/refused a request for credentials/g)).toHaveLength(1);
-      expect(stopped.stderr).toContain("refused a request for credentials: no Authorization token");
+      // One line for the first refusal of each kind; the next ones of that kind within 10 s are counted, not told.
+      expect(stopped.stderr.match(/refused a request for credentials/g)).toHaveLength(3);
+      expect(stopped.stderr.match(/refused a request for credentials: no Authorization token/g)).toHaveLength(1);
+      expect(stopped.stderr).toContain("refused a request for credentials: a wrong Authorization token");
+      expect(stopped.stderr).toContain('refused a request for credentials: Host "attacker.example:');
       expect(stopped.stderr).not.toContain(serving.token);
     } finally {
       await serving.stop();
@@ -219,7 +224,7 @@ describe("serve", () => {
       expect(second.keys).toEqual(first.keys);
       const stopped = await serving.stop();
       expect(stopped.stderr).toContain("could not refresh the credentials (");
-      expect(stopped.stderr).toContain("and trying again later");
+      expect(stopped.stderr).toContain("the next try waits 30 s, then twice as long after each failure, up to 15 minutes");
     } finally {
       await serving.stop();
       sts.setCredentialLifetime(undefined);
