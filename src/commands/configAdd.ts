@@ -38,6 +38,8 @@ const LOCK_TIMEOUT_MS = 10_000;
 export async function addRoleProfile(path: string, request: ConfigAddRequest, binary: string, env: Env): Promise<string> {
   checkRequest(request);
   const target = realTarget(path);
+  // A first profile: the folder the lock and the file go in may not be there yet.
+  (require("node:fs") as typeof import("node:fs")).mkdirSync((require("node:path") as typeof import("node:path")).dirname(target), { recursive: true, mode: 0o700 });
   const lock = await acquireLock(`${target}.vegas-credentials.lock`, {
     timeoutMs: LOCK_TIMEOUT_MS,
     onWait: () => {},

@@ -164,7 +164,8 @@ export async function startCredentialServer(credentials: () => Promise<Temporary
   const server = http.createServer((incoming, outgoing) => {
     respond(requestLine(incoming))
       .catch((): Answer => ({ status: 500, body: { Code: "InternalError", Message: "the request could not be answered" } }))
-      .then((reply) => send(outgoing, reply));
+      .then((reply) => send(outgoing, reply))
+      .catch(() => outgoing.destroy());
   });
   // A request waits while a code is asked for (up to the MFA timeout): no deadline of the server's own on it.
   server.requestTimeout = 0;

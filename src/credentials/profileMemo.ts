@@ -1,3 +1,4 @@
+import { buildInfo } from "../buildInfo.ts";
 import type { CacheStore } from "../cache/cacheStore.ts";
 import { MEMO_SUFFIX } from "../cache/cacheFileNames.ts";
 import { readSealed, writeSealed } from "../cache/sealedFiles.ts";
@@ -15,13 +16,14 @@ const SETTLED_MS = 3_000;
 
 /**
  * The profile as resolveRoleProfile makes it, from a sealed memo when the config file is the very file it was
- * made from (device, inode, size, mtime and ctime to the nanosecond) and the environment gives resolution the
- * same values: a cache hit then costs the same with a 5,000-profile config as with a 10-line one. Anything
+ * made from (device, inode, size, mtime and ctime to the nanosecond), by this very build, and the environment
+ * gives resolution the same values: a cache hit then costs the same with a 5,000-profile config as with a 10-line one. Anything
  * else reads and resolves the file, and leaves a memo for the next run.
  */
 export async function resolveProfileWithMemo(store: CacheStore | undefined, configFile: string, name: string, env: Env): Promise<RoleProfile> {
   const before = fileVersion(configFile);
-  const identity = JSON.stringify(["profile-memo", configFile, name, ...RESOLUTION_VARIABLES.map((variable) => env[variable] ?? null)]);
+  // The build too: another version may resolve the same file otherwise (a new check, a new field).
+  const identity = JSON.stringify(["profile-memo", buildInfo.version, buildInfo.commit, configFile, name, ...RESOLUTION_VARIABLES.map((variable) => env[variable] ?? null)]);
   if (store !== undefined && before !== undefined) {
     const memo = await readMemo(store, identity);
     if (memo !== undefined && memo.version === before.version) return memo.profile;

@@ -97,6 +97,16 @@ describe("config add", () => {
     succeeded({ ...assumed, stderr: "" });
   });
 
+  test("a first profile where no config folder is yet: the folder is made (0700) and the file written", async () => {
+    sandbox = new Sandbox(HAND_WRITTEN);
+    const fresh = join(sandbox.home, "new-folder", "config");
+    const result = await sandbox.run([BINARY, "config", "add", "--profile", "frank@concerts", "--role-arn", ROLE_ARN, "--source-profile", "default", "--mfa-serial", MFA_SERIAL], { AWS_CONFIG_FILE: fresh });
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(fresh, "utf8")).toContain("[profile frank@concerts]\n");
+    expect(statSync(join(sandbox.home, "new-folder")).mode & 0o777).toBe(0o700);
+  });
+
   test("a read-only config file is not rewritten: one line, as aws configure set fails", async () => {
     sandbox = new Sandbox(HAND_WRITTEN);
     chmodSync(configPath(), 0o444);
