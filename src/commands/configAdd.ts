@@ -4,6 +4,7 @@ import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { checkExternalId, checkMfaSerial, checkRegion, checkRoleArn, checkRoleSessionName, parseDurationSeconds } from "../config/settingChecks.ts";
 import type { Env } from "../environment.ts";
 import { FileError } from "../files/fileError.ts";
+import { fileVersion, versionOfStats } from "../files/fileVersion.ts";
 import { quoteValue } from "../output/printableText.ts";
 import { UserError } from "../userError.ts";
 
@@ -155,14 +156,10 @@ function realTarget(path: string): string {
   }
 }
 
-/** What a file's content was when read: any write since changes one of these. */
-type FileVersion = string | undefined;
+/** The version of the file as it was read (see fileVersion); undefined when there was none. */
+type ReadVersion = string | undefined;
 
-function versionOf(stats: import("node:fs").BigIntStats): string {
-  return [stats.dev, stats.ino, stats.size, stats.mtimeNs, stats.ctimeNs].join(":");
-}
-
-function readText(path: string): { text: string; version: FileVersion } {
+function readText(path: string): { text: string; version: ReadVersion } {
   const fs = require("node:fs") as typeof import("node:fs");
   let fd: number;
   try {
@@ -176,7 +173,7 @@ function readText(path: string): { text: string; version: FileVersion } {
     const stats = fs.fstatSync(fd, { bigint: true });
     // As `aws configure set` fails on it: a file made read-only is not rewritten behind its owner's back.
     if ((stats.mode & 0o200n) === 0n) throw new UserError(`the AWS config file ${path} is read-only (mode ${(stats.mode & 0o777n).toString(8).padStart(4, "0")}): make it writable (chmod u+w) or add the profile there by hand`);
-    return { text: fs.readFileSync(fd, "utf8"), version: versionOf(stats) };
+    return { text: fs.readFileSync(fd, "utf8"), version: versionOfStats(stats).version };
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new FileError((error as { code?: string }).code ?? "EIO", path, "read the AWS config file");
@@ -189,18 +186,17 @@ function readText(path: string): { text: string; version: FileVersion } {
  * Atomically (a temp file beside the real file, then rename), with the file's own mode, and only if the file
  * is still as it was read (`version`): another program's write meanwhile is never lost.
  */
-function writeKeepingMode(path: string, target: string, text: string, version: FileVersion): void {
+function writeKeepingMode(path: string, target: string, text: string, version: ReadVersion): void {
   const fs = require("node:fs") as typeof import("node:fs");
   const { dirname, join } = require("node:path") as typeof import("node:path");
-  let mode = 0o600;
-  if (version === undefined) fs.mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  else mode = fs.statSync(target).mode & 0o777;
+  // Its folder is there already (addRoleProfile made it before the lock).
+  const mode = version === undefined ? 0o600 : fs.statSync(target).mode & 0o777;
   const temp = join(dirname(target), `.${process.pid}.vegas-credentials.tmp`);
   try {
     fs.writeFileSync(temp, text, { mode, flag: "wx" });
     // The umask would narrow it: the file keeps exactly the mode it had.
     fs.chmodSync(temp, mode);
-    if (currentVersion(target) !== version) {
+    if (fileVersion(target)?.version !== version) {
       throw new UserError(`${path} changed while this run added the profile (another program wrote it): nothing was written; run config add again`);
     }
     fs.renameSync(temp, target);
@@ -208,14 +204,5 @@ function writeKeepingMode(path: string, target: string, text: string, version: F
     fs.rmSync(temp, { force: true });
     if (error instanceof UserError) throw error;
     throw new FileError((error as { code?: string }).code ?? "EIO", target, "write the AWS config file");
-  }
-}
-
-function currentVersion(path: string): FileVersion {
-  const fs = require("node:fs") as typeof import("node:fs");
-  try {
-    return versionOf(fs.statSync(path, { bigint: true }));
-  } catch {
-    return undefined;
   }
 }

@@ -1,8 +1,7 @@
 import { homeFolder } from "../files/homeFolder.ts";
-import { joinPath } from "../files/joinPath.ts";
 import type { Env } from "../environment.ts";
 import { UserError } from "../userError.ts";
-import { expandHome } from "./configFilePath.ts";
+import { credentialsFilePath } from "./configFilePath.ts";
 import { MAX_CONFIG_BYTES } from "./readConfigFile.ts";
 
 /** The empty file `exec --server` hands its child: a device, and the one that is meant. */
@@ -14,11 +13,8 @@ const EMPTY_FILES = new Set(["/dev/null", "NUL"]);
  * nothing. A missing or unreadable file, or a folder, is left to the SDK and its own line.
  */
 export function checkCredentialsFile(env: Env): void {
-  const configured = env.AWS_SHARED_CREDENTIALS_FILE;
-  const home = homeFolder(env);
-  if (!configured && home === undefined) return;
-  const path = configured ? expandHome(configured, home, "AWS_SHARED_CREDENTIALS_FILE") : joinPath(home ?? "", ".aws", "credentials");
-  if (EMPTY_FILES.has(path)) return;
+  const path = credentialsFilePath(env, homeFolder(env));
+  if (path === undefined || EMPTY_FILES.has(path)) return;
   const fs = require("node:fs") as typeof import("node:fs");
   let status: import("node:fs").Stats;
   try {

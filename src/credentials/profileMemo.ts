@@ -6,6 +6,7 @@ import { readConfigFile } from "../config/readConfigFile.ts";
 import { RESOLUTION_VARIABLES, resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import type { RoleProfile } from "../config/roleProfile.ts";
 import type { Env } from "../environment.ts";
+import { fileVersion } from "../files/fileVersion.ts";
 
 /**
  * A file's content is only trusted to its stat once its last change is this old: a write within the same
@@ -44,19 +45,6 @@ async function readMemo(store: CacheStore, identity: string): Promise<{ version:
   try {
     const memo = JSON.parse(new TextDecoder().decode(bytes)) as { version?: unknown; profile?: unknown };
     return typeof memo.version === "string" && typeof memo.profile === "object" && memo.profile !== null ? { version: memo.version, profile: memo.profile as RoleProfile } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What the file is now (through links, as it is read), or undefined when it cannot be looked at. */
-function fileVersion(path: string): { version: string; changedAtMs: number } | undefined {
-  const fs = require("node:fs") as typeof import("node:fs");
-  try {
-    const stats = fs.statSync(path, { bigint: true });
-    if (!stats.isFile()) return undefined;
-    const version = [stats.dev, stats.ino, stats.size, stats.mtimeNs, stats.ctimeNs].join(":");
-    return { version, changedAtMs: Number((stats.mtimeNs > stats.ctimeNs ? stats.mtimeNs : stats.ctimeNs) / 1_000_000n) };
   } catch {
     return undefined;
   }

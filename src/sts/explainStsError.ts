@@ -1,4 +1,6 @@
+import { credentialsFilePath } from "../config/configFilePath.ts";
 import type { RoleProfile } from "../config/roleProfile.ts";
+import { homeFolder } from "../files/homeFolder.ts";
 import { printableLine } from "../output/printableText.ts";
 import { CALL_DEADLINE_MS } from "./stsClient.ts";
 import { isUserError, UserError } from "../userError.ts";
@@ -119,7 +121,12 @@ function noCredentialsAdvice(profile: RoleProfile, message: string): string {
 
 /** The SDK skips a credentials file it cannot read, as if it held nothing: say so instead. */
 function unreadableCredentialsFile(env = process.env): string | undefined {
-  const path = env.AWS_SHARED_CREDENTIALS_FILE || (env.HOME ? `${env.HOME}/.aws/credentials` : undefined);
+  let path: string | undefined;
+  try {
+    path = credentialsFilePath(env, homeFolder(env));
+  } catch {
+    return undefined;
+  }
   if (path === undefined) return undefined;
   const fs = require("node:fs") as typeof import("node:fs");
   try {
