@@ -5,8 +5,9 @@
  * profile changed, an environment variable resolution reads.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type CodeProgram, countingCodeProgram, withCodeProgram } from "../support/codeProgram.ts";
 import { BINARY, MFA_SERIAL, Sandbox, credentialDocument, ensureBinary, readmeConfig, startAnyRoleSts } from "../support/sandbox.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
 
@@ -14,6 +15,7 @@ const ASSUME = [BINARY, "assume", "--profile=frank@concerts", "--verbose"];
 let sts: StsDouble;
 let sandbox: Sandbox;
 let firstCode = 520_000;
+let program: CodeProgram;
 
 beforeAll(async () => {
   ensureBinary();
@@ -23,19 +25,16 @@ afterAll(() => sts.stop());
 afterEach(() => sandbox?.remove());
 
 /** The README's profile (its region line left out when `withRegion` is false), codes from a counting program. */
-function config(withRegion = true): string {
-  const program = join(sandbox.home, "otp");
-  const text = readmeConfig(`endpoint_url = ${sts.url}\n`).replace(`mfa_serial = ${MFA_SERIAL}\n`, `mfa_serial = ${MFA_SERIAL}\nvegas_mfa_process = ${program}\n`);
-  return withRegion ? text : text.replace("region = us-west-1\n", "");
-}
-
 function newSandbox(withRegion = true): void {
   sandbox = new Sandbox("");
-  const program = join(sandbox.home, "otp");
-  writeFileSync(program, `#!/bin/sh\nn=$(cat "$HOME/n" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$HOME/n"; echo $((${firstCode} + n))\n`);
+  program = countingCodeProgram(sandbox, firstCode);
   firstCode += 1000;
-  chmodSync(program, 0o755);
   sandbox.writeConfig(config(withRegion));
+}
+
+function config(withRegion = true): string {
+  const text = withCodeProgram(readmeConfig(`endpoint_url = ${sts.url}\n`), program);
+  return withRegion ? text : text.replace("region = us-west-1\n", "");
 }
 
 /** A memo is made only of a file whose last change is over 3 s old (a write in the same tick would go unseen). */

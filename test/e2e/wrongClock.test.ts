@@ -4,9 +4,9 @@
  * binary runs under libfaketime (see wrongClock.ts); the STS double keeps the real time, as STS does.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { BINARY, MFA_SERIAL, type Result, Sandbox, credentialDocument, ensureBinary, readmeConfig, startAnyRoleSts, startReadmeSts } from "../support/sandbox.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { countingCodeProgram, withCodeProgram } from "../support/codeProgram.ts";
+import { BINARY, type Result, Sandbox, credentialDocument, ensureBinary, readmeConfig, startAnyRoleSts, startReadmeSts } from "../support/sandbox.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
 import { clockOff } from "../support/wrongClock.ts";
 
@@ -31,14 +31,10 @@ afterEach(() => sandbox?.remove());
 /** The README's profile with the code from a program that counts how often it ran. */
 function sandboxWithCodes(endpoint: string, sourceLines = ""): { codesGiven: () => number } {
   sandbox = new Sandbox(readmeConfig(`endpoint_url = ${endpoint}\n`));
-  const program = join(sandbox.home, "otp");
-  const counter = join(sandbox.home, "codes-given");
-  writeFileSync(counter, "");
-  writeFileSync(program, `#!/bin/sh\necho x >> "${counter}"\necho $(( ${nextCode} + $(wc -l < "${counter}") ))\n`);
+  const program = countingCodeProgram(sandbox, nextCode);
   nextCode += 100;
-  chmodSync(program, 0o755);
-  sandbox.writeConfig(readmeConfig(`endpoint_url = ${endpoint}\n`).replace(`mfa_serial = ${MFA_SERIAL}\n`, `mfa_serial = ${MFA_SERIAL}\nvegas_mfa_process = ${program}\n${sourceLines}`));
-  return { codesGiven: () => readFileSync(counter, "utf8").split("\n").filter(Boolean).length };
+  sandbox.writeConfig(withCodeProgram(readmeConfig(`endpoint_url = ${endpoint}\n`), program, sourceLines));
+  return { codesGiven: program.given };
 }
 
 /** A run that got its credentials (the line that says where the code came from is all it may print). */
