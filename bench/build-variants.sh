@@ -11,7 +11,7 @@ source bench/lib.sh
 "$BUN" run build.ts --outdir "$work/plain" --no-minify --no-bytecode >/dev/null
 "$BUN" run build.ts --outdir "$work/minify" --no-bytecode >/dev/null
 "$BUN" run build.ts --outdir "$work/minify-bytecode" >/dev/null
-"$BUN" build --compile --minify --bytecode --no-compile-autoload-dotenv --no-compile-autoload-bunfig bench/hello.ts --outfile "$work/hello" >/dev/null
+build_hello
 for variant in plain minify minify-bytecode; do
   printf '%-24s %s bytes\n' "$variant" "$(wc -c <"$work/$variant/vegas-credentials")"
 done

@@ -9,6 +9,6 @@ ROUNDS="${2:-10}"
 source bench/lib.sh
 
 "$BUN" run build.ts >/dev/null
-"$BUN" build --compile --minify --bytecode --no-compile-autoload-dotenv --no-compile-autoload-bunfig bench/hello.ts --outfile "$work/hello" >/dev/null
+build_hello
 fill_cache "$PWD/dist/vegas-credentials"
 rounds "$RUNS" "$ROUNDS" "hello-world=$work/hello" "cached-assume=$PWD/dist/vegas-credentials assume --profile frank@concerts"

@@ -11,7 +11,7 @@ PROFILES="${3:-5000}"
 source bench/lib.sh
 
 "$BUN" run build.ts >/dev/null
-"$BUN" build --compile --minify --bytecode --no-compile-autoload-dotenv --no-compile-autoload-bunfig bench/hello.ts --outfile "$work/hello" >/dev/null
+build_hello
 fill_cache "$PWD/dist/vegas-credentials"
 large="$work/large-config"
 cp "$AWS_CONFIG_FILE" "$large"

@@ -14,6 +14,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The baseline: a compiled Bun hello-world at $work/hello, built with the switches build.ts uses.
+build_hello() {
+  "$BUN" build --compile --minify --bytecode --no-compile-autoload-dotenv --no-compile-autoload-bunfig bench/hello.ts --outfile "$work/hello" >/dev/null
+}
+
 # Starts moto_server and fills the cache of a temp HOME through BINARY, so every build answers from it.
 fill_cache() {
   local binary="$1" port
