@@ -4,6 +4,7 @@ import { linkStatus } from "../files/linkStatus.ts";
 import { isUserError, UserError } from "../userError.ts";
 import { readFileNoFollow } from "../files/readFileNoFollow.ts";
 import { loadFlock, type TryLock } from "./flock.ts";
+import { loadShareLock, type ShareLock } from "./windowsShareLock.ts";
 import { claimWaitNotice, waitNoticePath } from "./waitNotice.ts";
 import { processIsRunning } from "./processIsRunning.ts";
 import { linkNewFile, unlinkQuietly } from "./writeFileAtomically.ts";
@@ -32,17 +33,25 @@ export interface LockWaiting {
 
 const POLL_MS = 50;
 
+/** How the OS locks: flock(2) on a descriptor, or Windows' open without write sharing. */
+export type KernelLock = TryLock | ShareLock;
+
+/** This OS's lock that its holder's death releases; undefined where there is none (an unusual libc). */
+export function platformLock(): KernelLock | undefined {
+  return process.platform === "win32" ? loadShareLock() : loadFlock();
+}
+
 /**
- * An exclusive lock between processes on `path`. Where the C library offers flock(2) the kernel holds it
- * (released when its holder dies, at once); elsewhere it is a file made with exclusive create, and a lock
- * whose holder no longer runs is taken over. Either way the holder removes the file on release, so lock
- * files do not pile up. `kernel`: flock where the C library has it (the default); null forces the lock file.
+ * An exclusive lock between processes on `path`. Where the OS offers one that it releases when the holder
+ * dies (flock(2), Windows' unshared open), the OS holds it; elsewhere it is a file made with exclusive create,
+ * and a lock whose holder no longer runs is taken over. Either way the holder removes the file on release, so
+ * lock files do not pile up. `kernel`: the OS's lock (the default); null forces the lock file.
  */
-export async function acquireLock(path: string, waiting: LockWaiting, kernel: TryLock | null | undefined = loadFlock()): Promise<HeldLock> {
-  const tryLock = kernel ?? undefined;
+export async function acquireLock(path: string, waiting: LockWaiting, kernel: KernelLock | null | undefined = platformLock()): Promise<HeldLock> {
   const attempt = () => {
     try {
-      return tryLock === undefined ? tryExclusiveCreate(path) : tryKernelLock(path, tryLock);
+      if (kernel === null || kernel === undefined) return tryExclusiveCreate(path);
+      return typeof kernel === "function" ? tryKernelLock(path, kernel) : tryShareLock(path, kernel);
     } catch (error) {
       // A read-only or full disk, a folder or FIFO where the lock belongs: one line naming the path.
       if (error instanceof FileError || isUserError(error)) throw error;
@@ -109,6 +118,17 @@ function tryKernelLock(path: string, tryLock: (fd: number) => boolean): HeldLock
   return undefined;
 }
 
+function tryShareLock(path: string, kernel: ShareLock): HeldLock | undefined {
+  const held = kernel.take(path, holderRecord());
+  if (held === undefined) return undefined;
+  return {
+    release: () => {
+      unlinkQuietly(waitNoticePath(path));
+      held.release();
+    },
+  };
+}
+
 /** A symbolic link where the lock belongs is nobody's lock: remove the link itself (never its target). */
 function removedPlantedLink(error: unknown, path: string): boolean {
   const code = (error as { code?: string }).code;
@@ -132,7 +152,12 @@ function isStillAt(fd: number, path: string): boolean {
  * Removes the lock file at `path` unless a run holds it: a lock left by a run that died (or named under an
  * older machine secret). False when it is held.
  */
-export function removeStaleLock(path: string, kernel: TryLock | null | undefined = loadFlock()): boolean {
+export function removeStaleLock(path: string, kernel: KernelLock | null | undefined = platformLock()): boolean {
+  if (kernel !== null && kernel !== undefined && typeof kernel !== "function") {
+    const held = kernel.take(path, holderRecord());
+    held?.release();
+    return held !== undefined;
+  }
   if (kernel === null || kernel === undefined) {
     const holder = readHolder(path);
     if (holder !== undefined && processIsRunning(holder.pid)) return false;
