@@ -6,6 +6,7 @@ import { credentialIdentity, requestedDurationSeconds, type RoleProfile } from "
 import { machineSessionNameSources } from "../config/sessionNameSources.ts";
 import { DEFAULT_MFA_SESSION_SECONDS, DEFAULT_MFA_TIMEOUT_SECONDS } from "../config/settingChecks.ts";
 import type { Env } from "../environment.ts";
+import { windowsCommand } from "../mfa/windowsCommand.ts";
 
 /** One setting as resolved: its value and where it came from (a section, a variable, a default). */
 export interface SettingRow {
@@ -73,6 +74,7 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   if (env.VEGAS_CREDENTIALS_MFA_TIMEOUT) rows.push({ key: "vegas_mfa_timeout", value: env.VEGAS_CREDENTIALS_MFA_TIMEOUT, from: "environment VEGAS_CREDENTIALS_MFA_TIMEOUT" });
   else fromSource("vegas_mfa_timeout", [String(DEFAULT_MFA_TIMEOUT_SECONDS), "default"]);
   fromSource("vegas_mfa_process");
+  if (profile?.source.mfaProcess !== undefined) rows.push(programRow(profile.source.mfaProcess, env));
   fromSource("vegas_mfa_session", ["false", "default"]);
   if (profile?.source.mfaSession !== undefined) fromSource("vegas_mfa_session_duration", [String(DEFAULT_MFA_SESSION_SECONDS), "default"]);
 
@@ -80,6 +82,16 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   problems.push(...unknownKeys(name, settings, config.path), ...(source === undefined || sourceName === undefined ? [] : unknownKeys(sourceName, source, config.path)));
   const checksum = profile === undefined ? undefined : new Bun.CryptoHasher("sha256").update(credentialIdentity(profile)).digest("hex").slice(0, 16);
   return { name, file: config.path, rows, checksum, problems };
+}
+
+/** The words vegas_mfa_process runs, as this OS splits and finds them (a JSON array: nothing is ambiguous). */
+function programRow(words: readonly string[], env: Env, platform: NodeJS.Platform = process.platform): SettingRow {
+  const key = "  runs";
+  if (platform !== "win32") return { key, value: JSON.stringify(words), from: "split as a shell splits words; no shell runs it" };
+  const command = windowsCommand(words, env);
+  if (command === undefined) return { key, value: JSON.stringify(words), from: "cannot run: a batch file cannot be given an argument with a line break" };
+  const how = command.verbatim ? "; a batch file, run by cmd.exe with its arguments escaped" : "";
+  return { key, value: JSON.stringify(command.argv), from: `split by the Windows rules${how}` };
 }
 
 function regionRow(settings: Settings, source: Settings | undefined, roleSection: string, sourceSection: string, profile: RoleProfile | undefined, env: Env): SettingRow {

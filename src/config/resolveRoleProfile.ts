@@ -1,6 +1,7 @@
 import { UserError } from "../userError.ts";
 import { closeNames } from "./closeNames.ts";
 import { shellWords } from "./parseAwsConfig.ts";
+import { windowsCommandWords } from "./windowsCommandWords.ts";
 import type { ConfigFile, Settings } from "./readConfigFile.ts";
 import type { RoleProfile, SourceProfile, StsTarget } from "./roleProfile.ts";
 import {
@@ -29,11 +30,15 @@ const DEFAULT_REGION = "us-east-1";
  */
 export const RESOLUTION_VARIABLES = ["VEGAS_CREDENTIALS_MFA_TIMEOUT", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] as const;
 
-/** Turns one profile of the config file into a validated RoleProfile, or throws the one line to fix. */
+/**
+ * Turns one profile of the config file into a validated RoleProfile, or throws the one line to fix.
+ * `platform` decides how vegas_mfa_process is split into words (a shell's rules, or Windows').
+ */
 export function resolveRoleProfile(
   config: ConfigFile,
   profileName: string,
   env: Record<string, string | undefined>,
+  platform: NodeJS.Platform = process.platform,
 ): RoleProfile {
   const settings = config.profiles.get(profileName);
   if (settings === undefined) throw new UserError(missingProfileMessage(config, profileName));
@@ -53,7 +58,7 @@ export function resolveRoleProfile(
   if (sourceName === profileName) {
     throw where.error("vegas_source_profile", `names this profile itself: point it at the profile that holds your long-term keys and mfa_serial`);
   }
-  const source = resolveSourceProfile(config, sourceName, where, env);
+  const source = resolveSourceProfile(config, sourceName, where, env, platform);
   const sourceSettings = config.profiles.get(sourceName) ?? {};
 
   return {
@@ -68,7 +73,7 @@ export function resolveRoleProfile(
   };
 }
 
-function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere: Where, env: Record<string, string | undefined>): SourceProfile {
+function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere: Where, env: Record<string, string | undefined>, platform: NodeJS.Platform): SourceProfile {
   const settings = config.profiles.get(sourceName);
   if (settings === undefined) {
     const close = closeNames(sourceName, config.profiles.keys());
@@ -91,18 +96,26 @@ function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere:
     yubikeyLabel: where.optional(settings, "vegas_yubikey_label", () => undefined) ?? mfaSerial,
     mfaTimeoutSeconds: mfaTimeoutSeconds(settings, where, env),
     mfaSession: mfaSession(settings, where),
-    mfaProcess: mfaProcess(settings, where),
+    mfaProcess: mfaProcess(settings, where, platform),
     credentialsFrom: credentialsFrom(settings),
   };
 }
 
-function mfaProcess(settings: Settings, where: Where): string[] | undefined {
+function mfaProcess(settings: Settings, where: Where, platform: NodeJS.Platform): string[] | undefined {
+  const split = platform === "win32" ? windowsCommandWords : shellWords;
   const value = where.optional(settings, "vegas_mfa_process", (text) => {
-    const words = shellWords(text);
-    if (words === undefined) return "has an unclosed quote or a trailing backslash: write it as you would in a shell (no pipes: it is not run by one)";
-    return words.length === 0 ? "is empty: name the program that prints the code" : undefined;
+    const words = split(text);
+    if (words === undefined) {
+      return platform === "win32"
+        ? "has an unclosed double quote: put paths with spaces in double quotes, as on a Windows command line (no pipes: it is not run by a shell)"
+        : "has an unclosed quote or a trailing backslash: write it as you would in a shell (no pipes: it is not run by one)";
+    }
+    if (words.length === 0) return "is empty: name the program that prints the code";
+    // Single quotes are plain characters on Windows: a program named in them is never found.
+    if (platform === "win32" && /^'.*'$/.test(words[0] ?? "")) return "names the program in single quotes, which Windows takes literally: use double quotes";
+    return undefined;
   });
-  return value === undefined ? undefined : shellWords(value);
+  return value === undefined ? undefined : split(value);
 }
 
 function credentialsFrom(settings: Settings): SourceProfile["credentialsFrom"] {

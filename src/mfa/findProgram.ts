@@ -3,11 +3,12 @@ import { delimiter, join } from "node:path";
 
 /**
  * The full path of `program` on PATH, else in `places` (where installers put it but PATH often misses it,
- * as under a GUI app launched from the dock); undefined when it is nowhere.
+ * as under a GUI app launched from the dock); undefined when it is nowhere. On Windows a name without an
+ * extension is tried with each of `extensions` first.
  */
-export function findProgram(program: string, env: Record<string, string | undefined>, places: readonly string[] = []): string | undefined {
+export function findProgram(program: string, env: Record<string, string | undefined>, places: readonly string[] = [], extensions: readonly string[] = [".exe", ".cmd"]): string | undefined {
   const folders = (env.PATH ?? env.Path ?? "").split(delimiter).filter((folder) => folder !== "");
-  const names = process.platform === "win32" && !/\.\w+$/.test(program) ? [`${program}.exe`, `${program}.cmd`, program] : [program];
+  const names = process.platform === "win32" && !/\.\w+$/.test(program) ? [...extensions.map((extension) => program + extension), program] : [program];
   for (const folder of [...folders, ...places]) {
     for (const name of names) {
       const path = join(folder, name);

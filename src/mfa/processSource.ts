@@ -1,5 +1,6 @@
 import type { MfaCodeSource, MfaRace } from "./mfaCodeSource.ts";
 import { runProgram } from "./runProgram.ts";
+import { windowsCommand } from "./windowsCommand.ts";
 
 /** The first run of exactly six digits in what the program printed. */
 const SIX_DIGITS = /(?<!\d)\d{6}(?!\d)/;
@@ -11,7 +12,8 @@ const SIX_DIGITS_ENDED = /(?<!\d)\d{6}(?=\D)/;
  * `pass otp aws`, `ykman oath accounts code -s LABEL`), run without a shell, its stdin empty, in a session of
  * its own (it cannot fight the terminal source over the keyboard). The first 6-digit number on its stdout is the
  * code, taken as soon as a non-digit follows it (or the program ends); the program and its children are then
- * stopped. Its stderr is shown only with --verbose. Works with no terminal and no display at all.
+ * stopped. Its stderr is shown only with --verbose. Works with no terminal and no display at all. On Windows
+ * the program is found and run as Windows runs it (see windowsCommand.ts: a batch file through cmd.exe).
  */
 export function processSource(command: readonly string[], verbose: (message: string) => void): MfaCodeSource {
   const program = command[0] ?? "";
@@ -19,7 +21,11 @@ export function processSource(command: readonly string[], verbose: (message: str
     name: `program (${program})`,
     invitation: `it comes from ${program}`,
     async read(_request, race: MfaRace): Promise<string | undefined> {
-      const result = await runProgram({ argv: command, signal: race.signal, detached: true, answered: (stdout) => SIX_DIGITS_ENDED.test(stdout) });
+      const windows = process.platform === "win32" ? windowsCommand(command, process.env) : undefined;
+      if (process.platform === "win32" && windows === undefined) return giveUp(race, `vegas_mfa_process ${program} cannot be given an argument with a line break`);
+      const argv = windows === undefined ? command : [windows.file, ...windows.args];
+      const answered = (stdout: string) => SIX_DIGITS_ENDED.test(stdout);
+      const result = await runProgram({ argv, signal: race.signal, detached: true, answered, windowsVerbatimArguments: windows?.verbatim });
       if (race.signal.aborted) return undefined;
       const said = result.stderr.trim().split("\n")[0] ?? "";
       if (said !== "") verbose(`vegas_mfa_process ${program} says: ${said}`);

@@ -16,6 +16,8 @@ export interface ProgramRun {
    * program may print its code and linger, or leave a child holding its stdout).
    */
   readonly answered?: (stdout: string) => boolean;
+  /** Windows: argv[1…] is one command line already (cmd.exe's, see windowsCommand.ts), not to be quoted again. */
+  readonly windowsVerbatimArguments?: boolean;
 }
 
 export interface ProgramResult {
@@ -34,7 +36,13 @@ export function runProgram(run: ProgramRun): Promise<ProgramResult> {
   if (run.signal.aborted) return Promise.resolve({ exitCode: undefined, stdout: "", stderr: "" });
   return new Promise((resolve) => {
     const [program = "", ...args] = run.argv;
-    const child = spawn(program, args, { env: run.env ?? process.env, detached: run.detached === true, stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
+    const child = spawn(program, args, {
+      env: run.env ?? process.env,
+      detached: run.detached === true,
+      stdio: ["pipe", "pipe", "pipe"],
+      windowsHide: true,
+      windowsVerbatimArguments: run.windowsVerbatimArguments === true,
+    });
     let stdout = "";
     let stderr = "";
     let settled = false;
