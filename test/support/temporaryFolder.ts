@@ -2,7 +2,7 @@
  * Temp folders for tests, removed when the run ends (test/support/testRun.ts): a test that leaves one behind is
  * a test that fills /tmp on every run. Kept on globalThis, so every test file's copy of this module shares them.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -19,6 +19,25 @@ export function temporaryFolder(prefix: string): string {
 }
 
 export function removeTemporaryFolders(): void {
-  for (const folder of made) rmSync(folder, { recursive: true, force: true });
+  for (const folder of made) removeFolder(folder);
   made.clear();
+}
+
+/** rmSync's recursive removal, or a walk of the folder where that fails (Bun's under wine: EFAULT). */
+export function removeFolder(folder: string): void {
+  try {
+    rmSync(folder, { recursive: true, force: true });
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EFAULT") throw error;
+    removeWalking(folder);
+  }
+}
+
+function removeWalking(path: string): void {
+  if (!lstatSync(path).isDirectory()) {
+    unlinkSync(path);
+    return;
+  }
+  for (const name of readdirSync(path)) removeWalking(join(path, name));
+  rmdirSync(path);
 }
