@@ -1,5 +1,6 @@
-import { dirname } from "node:path";
+import { dirname, win32 } from "node:path";
 import { closeSync, lstatSync, openSync, type Stats, unlinkSync } from "node:fs";
+import { unlinkQuietly } from "./writeFileAtomically.ts";
 import { UserError } from "../userError.ts";
 import { wideString } from "../files/windowsMachineGuid.ts";
 
@@ -57,7 +58,8 @@ function open(): ShareLock | undefined {
   }
   return {
     take(path: string, record: string): ShareLockHandle | undefined {
-      const handle = kernel32.CreateFileW(wideString(path), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_DELETE, null, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, null);
+      // The namespaced form (\\?\C:\…) reaches paths longer than 260 characters, as Node's own open does.
+      const handle = kernel32.CreateFileW(wideString(win32.toNamespacedPath(path)), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_DELETE, null, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, null);
       if (handle === INVALID_HANDLE_VALUE) {
         explainRefusal(path);
         return undefined;
@@ -80,27 +82,32 @@ function open(): ShareLock | undefined {
 
 /**
  * The open failed: another run holds the lock (a sharing violation, or the file is being removed by its
- * last holder), which is waited out; anything else (no folder, no right to write there) throws the error
- * the file system gives, for the caller's one line. GetLastError is not read: the runtime may reset it
- * between two foreign calls.
+ * last holder, or was removed since), which is waited out; what no waiting can change (no folder, a file
+ * that cannot be written, no right to make files in the folder) throws, for the caller's one line.
+ * GetLastError is not read: the runtime may reset it between two foreign calls.
  */
 function explainRefusal(path: string): void {
   let status: Stats | undefined;
   try {
     status = lstatSync(path);
   } catch (error) {
-    // ENOENT: gone since (retry), or its folder is missing (the error below says so); EPERM: being removed.
+    // EPERM: being removed by its holder; wait.
     if ((error as { code?: string }).code !== "ENOENT") return;
   }
-  if (status?.isFile()) return;
+  if (status?.isFile()) {
+    if ((status.mode & 0o200) === 0) throw new UserError(`cannot take the lock ${path}: the file is read-only: remove it`);
+    return;
+  }
   // A symbolic link where the lock belongs is nobody's lock: the link itself goes (never its target).
   if (status?.isSymbolicLink()) {
-    unlinkSync(path);
+    unlinkQuietly(path);
     return;
   }
   if (status !== undefined) throw new UserError(`cannot take the lock ${path}: something other than a file stands there: remove it`);
+  // Gone: released since, most likely. A file beside it, never the lock's own path (another run may be taking
+  // it), tells whether a file can be made here at all; the file system's error says why not.
   lstatSync(dirname(path));
-  // The file system's own answer for this path.
-  closeSync(openSync(path, "wx"));
-  unlinkSync(path);
+  const probe = `${path}.probe-${process.pid}-${Date.now()}`;
+  closeSync(openSync(probe, "wx"));
+  unlinkQuietly(probe);
 }

@@ -112,7 +112,7 @@ function mfaProcess(settings: Settings, where: Where, platform: NodeJS.Platform)
     }
     if (words.length === 0) return "is empty: name the program that prints the code";
     // Single quotes are plain characters on Windows: a program named in them is never found.
-    if (platform === "win32" && /^'.*'$/.test(words[0] ?? "")) return "names the program in single quotes, which Windows takes literally: use double quotes";
+    if (platform === "win32" && (words[0] ?? "").startsWith("'")) return "names the program in single quotes, which Windows takes literally: use double quotes";
     return undefined;
   });
   return value === undefined ? undefined : split(value);

@@ -15,14 +15,15 @@ const SIX_DIGITS_ENDED = /(?<!\d)\d{6}(?=\D)/;
  * stopped. Its stderr is shown only with --verbose. Works with no terminal and no display at all. On Windows
  * the program is found and run as Windows runs it (see windowsCommand.ts: a batch file through cmd.exe).
  */
-export function processSource(command: readonly string[], verbose: (message: string) => void): MfaCodeSource {
-  const program = command[0] ?? "";
+export function processSource(command: readonly string[], verbose: (message: string) => void, platform: NodeJS.Platform = process.platform): MfaCodeSource {
+  const windows = platform === "win32" ? windowsCommand(command, process.env) : undefined;
+  // The program as found (on Windows an unquoted path with spaces is several words of the line).
+  const program = (windows?.argv ?? command)[0] ?? "";
   return {
     name: `program (${program})`,
     invitation: `it comes from ${program}`,
     async read(_request, race: MfaRace): Promise<string | undefined> {
-      const windows = process.platform === "win32" ? windowsCommand(command, process.env) : undefined;
-      if (process.platform === "win32" && windows === undefined) return giveUp(race, `vegas_mfa_process ${program} cannot be given an argument with a line break`);
+      if (platform === "win32" && windows === undefined) return giveUp(race, `vegas_mfa_process ${program} cannot be given an argument with a line break`);
       const argv = windows === undefined ? command : [windows.file, ...windows.args];
       const answered = (stdout: string) => SIX_DIGITS_ENDED.test(stdout);
       const result = await runProgram({ argv, signal: race.signal, detached: true, answered, windowsVerbatimArguments: windows?.verbatim });

@@ -12,11 +12,15 @@ export interface WindowsCommand {
   readonly verbatim: boolean;
 }
 
-const BATCH = /\.(cmd|bat)$/i;
-/** Extensions tried on a program named without one, in the order CreateProcess and cmd.exe prefer them. */
+/** A batch file, however named: Windows drops trailing dots and spaces from a file name, so `otp.cmd.` is one too. */
+const BATCH = /\.(cmd|bat)[. ]*$/i;
+/** Extensions tried on a program named without one: .exe first (the one CreateProcess adds), then npm's .cmd. */
 const EXTENSIONS = [".exe", ".cmd", ".bat", ".com"];
-/** Characters that need no quotes on cmd.exe's command line, nor in a batch file's %1 (which splits at , ; =). */
-const PLAIN = /^[\w\-.\\/:@+]+$/;
+/**
+ * Words that need no quotes on cmd.exe's command line, nor in a batch file's %1 (which splits at , ; =); a
+ * trailing backslash is quoted (doubled), or "%~1" in the batch would end in an escaped quote.
+ */
+const PLAIN = /^[\w\-.\\/:@+]*[\w\-./:@+]$/;
 
 /**
  * How Windows runs `words` (vegas_mfa_process, split by the Windows rules): the program found as
@@ -28,12 +32,15 @@ const PLAIN = /^[\w\-.\\/:@+]+$/;
  */
 export function windowsCommand(words: readonly string[], env: Record<string, string | undefined>, isFile: (path: string) => boolean = isRegularFile): WindowsCommand | undefined {
   const [program, rest] = findWindowsProgram(words, env, isFile);
-  if (!BATCH.test(program)) return { argv: [program, ...rest], file: program, args: rest, verbatim: false };
+  // A batch file that is not there is spawned as it is, for the system's own "not found" (cmd.exe would exit 1).
+  if (!BATCH.test(program) || !isFile(program)) return { argv: [program, ...rest], file: program, args: rest, verbatim: false };
   const line = [program, ...rest].map(batchArgument);
   if (line.some((argument) => argument === undefined)) return undefined;
   const systemRoot = env.SystemRoot ?? env.SYSTEMROOT ?? "C:\\Windows";
-  // /d: no AutoRun commands from the registry; /v:off: ! is never a variable; /s /c "…": the outer quotes go.
-  return { argv: [program, ...rest], file: win32.join(systemRoot, "System32", "cmd.exe"), args: ["/d", "/v:off", "/s", "/c", `"${line.join(" ")}"`], verbatim: true };
+  // /d: no AutoRun commands from the registry; /e:on: the %cd:~,% that stops expansion needs extensions, which
+  // the registry can turn off; /v:off: ! is never a variable; /s /c "…": the outer quotes go.
+  const args = ["/d", "/e:on", "/v:off", "/s", "/c", `"${line.join(" ")}"`];
+  return { argv: [program, ...rest], file: win32.join(systemRoot, "System32", "cmd.exe"), args, verbatim: true };
 }
 
 function findWindowsProgram(words: readonly string[], env: Record<string, string | undefined>, isFile: (path: string) => boolean): [string, string[]] {

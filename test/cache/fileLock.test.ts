@@ -42,7 +42,8 @@ test("Windows locks with its own unshared open, not a pid in a file", () => {
   expect(process.platform !== "win32" || (lock !== undefined && typeof lock !== "function")).toBe(true);
 });
 
-test("a waiter that locks the file its holder has just removed tries again on the file at the path now", async () => {
+// flock's descriptor race; Windows' lock is taken by the open itself (windowsShareLock.ts).
+test.skipIf(process.platform === "win32")("a waiter that locks the file its holder has just removed tries again on the file at the path now", async () => {
   const path = lockFile();
   const flock = loadFlock();
   if (flock === undefined) return;

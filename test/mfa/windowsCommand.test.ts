@@ -26,6 +26,9 @@ describe("batchArgument", () => {
     // Backslashes before a quote, or before the closing quote, are doubled for the C runtime.
     ['a\\"b', '"a\\\\""b"'],
     ["trailing\\ x\\", '"trailing\\ x\\\\"'],
+    ["C:\\dir\\", '"C:\\dir\\\\"'],
+    // A quote that would close the quoted run, then a second command: the quotes are doubled, so it stays quoted.
+    ['x" & echo pwned & "', '"x"" & echo pwned & """'],
   ];
   for (const [word, line] of cases) {
     test(JSON.stringify(word), () => {
@@ -48,7 +51,7 @@ describe("windowsCommand", () => {
   test("a batch file runs through cmd.exe from the system folder, one escaped command line in quotes", () => {
     const command = windowsCommand(["C:\\Tools\\otp.cmd", "a & b", "%OS%"], ENV, files("C:\\Tools\\otp.cmd"));
     expect(command?.file).toBe("C:\\Windows\\System32\\cmd.exe");
-    expect(command?.args).toEqual(["/d", "/v:off", "/s", "/c", '"C:\\Tools\\otp.cmd "a & b" "%%cd:~,%OS%%cd:~,%""']);
+    expect(command?.args).toEqual(["/d", "/e:on", "/v:off", "/s", "/c", '"C:\\Tools\\otp.cmd "a & b" "%%cd:~,%OS%%cd:~,%""']);
     expect(command?.verbatim).toBe(true);
     expect(command?.argv).toEqual(["C:\\Tools\\otp.cmd", "a & b", "%OS%"]);
   });
@@ -58,12 +61,20 @@ describe("windowsCommand", () => {
     expect(command?.argv).toEqual(["C:\\Program Files\\Tools\\otp.exe", "--account", "aws"]);
   });
 
+  test("a batch file named with a trailing dot (which Windows drops) still runs through cmd.exe", () => {
+    expect(windowsCommand(["C:\\Tools\\otp.cmd.", "a&b"], ENV, files("C:\\Tools\\otp.cmd."))?.verbatim).toBe(true);
+  });
+
   test("a path without an extension gets .exe, .cmd, .bat or .com, in that order", () => {
     expect(windowsCommand(["C:\\Tools\\otp"], ENV, files("C:\\Tools\\otp.cmd", "C:\\Tools\\otp.bat"))?.argv).toEqual(["C:\\Tools\\otp.cmd"]);
   });
 
   test("a program that is nowhere is run as written, to fail with the system's own error", () => {
     expect(windowsCommand(["C:\\Nowhere\\otp.exe", "x"], ENV, files())?.argv).toEqual(["C:\\Nowhere\\otp.exe", "x"]);
+  });
+
+  test("a batch file that is not there is spawned as named, to fail as not found (not as cmd.exe's exit 1)", () => {
+    expect(windowsCommand(["C:\\Nowhere\\otp.cmd"], ENV, files())?.file).toBe("C:\\Nowhere\\otp.cmd");
   });
 
   test("a batch file given a line break does not run", () => {

@@ -40,7 +40,8 @@ function config(): string {
     source("exe-source", `${windows(join(tools, "My Tools", "code.exe"))} --account "aws prod" %OS%`, "vegas_mfa_timeout = 20\n"),
     role("via-exe", "exe-source"),
     // Arguments that would run a second command, or expand a variable, if cmd.exe saw them unescaped.
-    source("hostile-source", `${windows(join(tools, "otp.cmd"))} "a & echo pwned > ${marker}" %VEGAS_TEST_MARK% "b^c|d" "e""f"`),
+    // The fifth ends the quotes cmd.exe would see, unless they are doubled (as Windows splitting writes x" & … & ").
+    source("hostile-source", `${windows(join(tools, "otp.cmd"))} "a & echo pwned > ${marker}" %VEGAS_TEST_MARK% "b^c|d" "e""f" "x\\" & echo pwned > ${marker} & \\""`),
     role("hostile", "hostile-source"),
     // In double quotes: the same words for a shell's rules and Windows', so only the running of a batch file counts.
     source("quoted-source", `"${windows(join(tools, "otp.cmd"))}" --flag`),
@@ -150,7 +151,7 @@ describe.skipIf(missing.length > 0 && process.env.CI !== "true")("the windows-x6
     expect(existsSync(join(wine.folder, "injected"))).toBe(false);
     const said = /says: args: (.*)/.exec(result.stderr)?.[1] ?? "";
     expect(said).toContain('"a & echo pwned >');
-    expect(said).toContain('"b^c|d" "e""f"');
+    expect(said).toContain('"b^c|d" "e""f" "x"" & echo pwned >');
     // Not expanded on cmd.exe's command line (Windows leaves it to the batch as written; wine expands it there).
     expect(said).not.toContain("outside");
   });
