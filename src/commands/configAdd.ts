@@ -4,7 +4,8 @@ import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { checkExternalId, checkMfaSerial, checkRegion, checkRoleArn, checkRoleSessionName, parseDurationSeconds } from "../config/settingChecks.ts";
 import type { Env } from "../environment.ts";
 import { FileError } from "../files/fileError.ts";
-import { fileVersion, versionOfStats } from "../files/fileVersion.ts";
+import { nodeStatus } from "../files/fileStatus.ts";
+import { fileVersion, versionOf } from "../files/fileVersion.ts";
 import { quoteValue } from "../output/printableText.ts";
 import { UserError } from "../userError.ts";
 
@@ -173,7 +174,7 @@ function readText(path: string): { text: string; version: ReadVersion } {
     const stats = fs.fstatSync(fd, { bigint: true });
     // As `aws configure set` fails on it: a file made read-only is not rewritten behind its owner's back.
     if ((stats.mode & 0o200n) === 0n) throw new UserError(`the AWS config file ${path} is read-only (mode ${(stats.mode & 0o777n).toString(8).padStart(4, "0")}): make it writable (chmod u+w) or add the profile there by hand`);
-    return { text: fs.readFileSync(fd, "utf8"), version: versionOfStats(stats).version };
+    return { text: fs.readFileSync(fd, "utf8"), version: versionOf(nodeStatus(stats)).version };
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new FileError((error as { code?: string }).code ?? "EIO", path, "read the AWS config file");

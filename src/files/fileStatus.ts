@@ -7,6 +7,9 @@ export interface FileStatus {
   readonly size: number;
   readonly device: bigint;
   readonly inode: bigint;
+  /** Last modification and last status change, in ns since the epoch. */
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
 }
 
 export function nodeStatus(stats: import("node:fs").BigIntStats): FileStatus {
@@ -17,6 +20,8 @@ export function nodeStatus(stats: import("node:fs").BigIntStats): FileStatus {
     size: Number(stats.size),
     device: stats.dev,
     inode: stats.ino,
+    mtimeNs: stats.mtimeNs,
+    ctimeNs: stats.ctimeNs,
   };
 }
 

@@ -12,6 +12,8 @@ export interface LinuxLibc {
   fstat(fd: number): FileStatus | number;
   /** lstat(2): the path itself, never what a symbolic link points to. */
   lstat(path: string): FileStatus | number;
+  /** stat(2): through symbolic links, as the file is read. */
+  stat(path: string): FileStatus | number;
   read(fd: number, into: Uint8Array): number;
   write(fd: number, bytes: Uint8Array): number;
   close(fd: number): void;
@@ -21,6 +23,8 @@ export interface LinuxLibc {
   waitWritable(fd: number, timeoutMs: number): "ready" | "closed" | "timeout";
   /** Whether this process is in the foreground process group of the terminal open at `fd` (TIOCGPGRP, getpgid). */
   inForeground(fd: number): boolean | undefined;
+  /** fcntl(2) F_GETFD: whether `fd` closes on exec; undefined when it is not open. */
+  closesOnExec(fd: number): boolean | undefined;
 }
 
 /** The open(2) flags that differ by CPU: arm64 numbers O_DIRECTORY and O_NOFOLLOW like 32-bit ARM. */
@@ -45,7 +49,8 @@ export function errnoName(errno: number): string {
 }
 
 // The kernel's own struct stat (fstat and newfstatat through syscall(2), so any glibc or musl version works).
-const SYSCALLS = { x64: { fstat: 5, newfstatat: 262, ioctl: 16, getpgid: 121 }, arm64: { fstat: 80, newfstatat: 79, ioctl: 29, getpgid: 155 } } as const;
+const SYSCALLS = { x64: { fstat: 5, newfstatat: 262, ioctl: 16, getpgid: 121, fcntl: 72 }, arm64: { fstat: 80, newfstatat: 79, ioctl: 29, getpgid: 155, fcntl: 25 } } as const;
+const [F_GETFD, FD_CLOEXEC] = [1, 1];
 const TIOCGPGRP = 0x540f;
 const STAT_OFFSETS = { x64: { mode: 24, uid: 28 }, arm64: { mode: 16, uid: 24 } } as const;
 const AT_FDCWD = -100;
@@ -95,6 +100,10 @@ function load(arch: "x64" | "arm64"): LinuxLibc | undefined {
         const buffer = new Uint8Array(256);
         return statFrom(calls.syscall(SYSCALLS[arch].newfstatat, AT_FDCWD, cString(path), buffer, AT_SYMLINK_NOFOLLOW), buffer);
       },
+      stat: (path) => {
+        const buffer = new Uint8Array(256);
+        return statFrom(calls.syscall(SYSCALLS[arch].newfstatat, AT_FDCWD, cString(path), buffer, 0), buffer);
+      },
       read: (fd, into) => (into.length === 0 ? 0 : checked(calls.read(fd, into, into.length))),
       write: (fd, bytes) => (bytes.length === 0 ? 0 : checked(calls.write(fd, bytes, bytes.length))),
       close: (fd) => void calls.close(fd),
@@ -104,6 +113,10 @@ function load(arch: "x64" | "arm64"): LinuxLibc | undefined {
         if (calls.syscall(SYSCALLS[arch].ioctl, fd, TIOCGPGRP, group, 0) < 0) return undefined;
         const own = calls.syscall(SYSCALLS[arch].getpgid, 0, null, null, 0);
         return own < 0 ? undefined : group[0] === own;
+      },
+      closesOnExec: (fd) => {
+        const flags = calls.syscall(SYSCALLS[arch].fcntl, fd, F_GETFD, null, 0);
+        return flags < 0 ? undefined : (flags & FD_CLOEXEC) !== 0;
       },
       waitWritable: (fd, timeoutMs) => {
         // struct pollfd { int fd; short events; short revents; }
@@ -124,6 +137,8 @@ function load(arch: "x64" | "arm64"): LinuxLibc | undefined {
 function fileStatus(buffer: Uint8Array, offsets: { mode: number; uid: number }): FileStatus {
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   const mode = view.getUint32(offsets.mode, true);
+  // struct timespec st_mtim at 88 and st_ctim at 104 on both x86-64 and arm64 (seconds, then nanoseconds).
+  const nanoseconds = (offset: number) => view.getBigInt64(offset, true) * 1_000_000_000n + view.getBigInt64(offset + 8, true);
   return {
     type: typeOfMode(mode),
     mode: mode & 0o7777,
@@ -131,5 +146,7 @@ function fileStatus(buffer: Uint8Array, offsets: { mode: number; uid: number }):
     size: Number(view.getBigInt64(48, true)),
     device: view.getBigUint64(0, true),
     inode: view.getBigUint64(8, true),
+    mtimeNs: nanoseconds(88),
+    ctimeNs: nanoseconds(104),
   };
 }

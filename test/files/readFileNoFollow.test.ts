@@ -15,7 +15,7 @@ describe("readFileNoFollow", () => {
     const content = readFileNoFollow(path);
     const stats = lstatSync(path, { bigint: true });
     expect(new TextDecoder().decode(content?.bytes)).toBe("sixteen bytes!!!");
-    expect(content?.status).toEqual({ type: "file", mode: 0o640, uid: Number(stats.uid), size: 16, device: stats.dev, inode: stats.ino });
+    expect(content?.status).toEqual({ type: "file", mode: 0o640, uid: Number(stats.uid), size: 16, device: stats.dev, inode: stats.ino, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs });
   });
 
   test("an empty file is empty bytes, a missing one undefined", () => {
