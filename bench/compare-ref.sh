@@ -10,10 +10,7 @@ ROUNDS="${3:-6}"
 source bench/lib.sh
 
 "$BUN" run build.ts >/dev/null
-mkdir "$work/base"
-git archive "$REF" | tar -x -C "$work/base"
-ln -s "$PWD/node_modules" "$work/base/node_modules"
-(cd "$work/base" && "$BUN" run build.ts >/dev/null)
+build_ref "$REF"
 
 fill_cache "$PWD/dist/vegas-credentials"
 rounds "$RUNS" "$ROUNDS" \

@@ -19,6 +19,14 @@ build_hello() {
   "$BUN" build --compile --minify --bytecode --no-compile-autoload-dotenv --no-compile-autoload-bunfig bench/hello.ts --outfile "$work/hello" >/dev/null
 }
 
+# The build of commit REF, from its files in $work/base (node_modules shared): $work/base/dist/vegas-credentials.
+build_ref() {
+  mkdir "$work/base"
+  git archive "$1" | tar -x -C "$work/base"
+  ln -s "$PWD/node_modules" "$work/base/node_modules"
+  (cd "$work/base" && "$BUN" run build.ts >/dev/null)
+}
+
 # Starts moto_server and fills the cache of a temp HOME through BINARY, so every build answers from it.
 fill_cache() {
   local binary="$1" port

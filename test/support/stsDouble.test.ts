@@ -115,6 +115,7 @@ describe("the STS double through @aws-sdk/client-sts", () => {
       action: "AssumeRole",
       params: expect.objectContaining({ Action: "AssumeRole", Version: "2011-06-15", RoleArn: ROLE, DurationSeconds: "4383", SerialNumber: input.SerialNumber, TokenCode: input.TokenCode }),
       accessKeyId: SOURCE.accessKeyId,
+      handledMs: expect.any(Number),
     });
   });
 

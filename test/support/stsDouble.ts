@@ -39,6 +39,8 @@ export interface StsCall {
   accessKeyId: string | undefined;
   /** The error code STS answered with; absent on success. */
   error?: string;
+  /** How long the double took to answer, from the request's arrival (for benches that subtract it). */
+  handledMs?: number;
 }
 
 export interface StsFailure {
@@ -138,6 +140,7 @@ export async function startStsDouble(options: StsDoubleOptions): Promise<StsDoub
 }
 
 async function answer(state: State, request: Request): Promise<Response> {
+  const arrived = performance.now();
   const requestId = randomUUID();
   const body = new Uint8Array(await request.arrayBuffer());
   const params = readParams(request, body);
@@ -145,13 +148,17 @@ async function answer(state: State, request: Request): Promise<Response> {
   state.calls.push(call);
   try {
     const result = perform(state, request, body, params);
+    const response = xmlResponse(200, resultDocument(call.action, result, requestId), requestId);
+    call.handledMs = performance.now() - arrived;
     state.options.onCall?.(call);
-    return xmlResponse(200, resultDocument(call.action, result, requestId), requestId);
+    return response;
   } catch (error) {
     const fault = error instanceof StsFault ? error : new StsFault(500, "InternalFailure", String(error));
     call.error = fault.code;
+    const response = xmlResponse(fault.status, errorDocument(fault, requestId), requestId);
+    call.handledMs = performance.now() - arrived;
     state.options.onCall?.(call);
-    return xmlResponse(fault.status, errorDocument(fault, requestId), requestId);
+    return response;
   }
 }
 
