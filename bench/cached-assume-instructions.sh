@@ -39,6 +39,10 @@ awk -v base="$hello" -v line="$assume" 'BEGIN {
   printf "  %-16s %6.2f M  (%.2f–%.2f M)\n", b[1], b[2] / 1e6, b[3] / 1e6, b[4] / 1e6
   printf "  %-16s %6.2f M  (%.2f–%.2f M)  %.2fx hello-world\n", a[1], a[2] / 1e6, a[3] / 1e6, a[4] / 1e6, a[2] / b[2]
 }'
+# JSC's concurrent collector runs on threads of its own, so its work varies from run to run (the spread above):
+# with it off, the collection runs on the main thread and the count hardly moves.
+steady="$(BUN_JSC_useConcurrentGC=0 median_of cached-assume "$PWD/dist/vegas-credentials" assume --profile frank@concerts)"
+awk -v line="$steady" -v base="$hello" 'BEGIN { split(line, a, " "); split(base, b, " "); printf "  %-16s %6.2f M  (%.2f–%.2f M)  %.2fx hello-world, with BUN_JSC_useConcurrentGC=0\n", a[1], a[2] / 1e6, a[3] / 1e6, a[4] / 1e6, a[2] / b[2] }'
 # The probe, compiled as build.ts compiles the binary (minified, bytecode, CommonJS, no autoload).
 "$BUN" build --compile --minify --bytecode --format=cjs --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
   --define 'VEGAS_VERSION="bench"' --define 'VEGAS_COMMIT="bench"' bench/hitSteps.ts --outfile "$work/hit-steps" >/dev/null
