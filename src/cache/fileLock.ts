@@ -1,7 +1,8 @@
 import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { FileError } from "../files/fileError.ts";
 import { linkStatus } from "../files/linkStatus.ts";
-import { isUserError, UserError } from "../userError.ts";
+import { isUserError } from "../userError.ts";
+import { notALockFile } from "./notALockFile.ts";
 import { readFileNoFollow } from "../files/readFileNoFollow.ts";
 import { loadFlock, type TryLock } from "./flock.ts";
 import { loadShareLock, type ShareLock } from "./windowsShareLock.ts";
@@ -87,7 +88,7 @@ function tryKernelLock(path: string, tryLock: (fd: number) => boolean): HeldLock
     }
     if (!fstatSync(fd).isFile()) {
       closeSync(fd);
-      throw new UserError(`cannot take the lock ${path}: something other than a file stands there: remove it`);
+      throw notALockFile(path);
     }
     if (!tryLock(fd)) {
       closeSync(fd);
@@ -190,8 +191,10 @@ function tryExclusiveCreate(path: string): HeldLock | undefined {
       },
     };
   }
+  const standing = linkStatus(path)?.type;
   // A symbolic link where the lock belongs is nobody's lock: the link itself goes (never its target).
-  if (linkStatus(path)?.type === "link") unlinkQuietly(path);
+  if (standing === "link") unlinkQuietly(path);
+  else if (standing === "folder" || standing === "other") throw notALockFile(path);
   else {
     const holder = readHolder(path);
     if (holder !== undefined && !processIsRunning(holder.pid)) takeOver(path, holder);

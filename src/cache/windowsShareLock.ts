@@ -2,6 +2,7 @@ import { dirname, win32 } from "node:path";
 import { closeSync, lstatSync, openSync, type Stats, unlinkSync } from "node:fs";
 import { unlinkQuietly } from "./writeFileAtomically.ts";
 import { UserError } from "../userError.ts";
+import { notALockFile } from "./notALockFile.ts";
 import { wideString } from "../files/windowsMachineGuid.ts";
 
 /**
@@ -103,7 +104,7 @@ function explainRefusal(path: string): void {
     unlinkQuietly(path);
     return;
   }
-  if (status !== undefined) throw new UserError(`cannot take the lock ${path}: something other than a file stands there: remove it`);
+  if (status !== undefined) throw notALockFile(path);
   // Gone: released since, most likely. A file beside it, never the lock's own path (another run may be taking
   // it), tells whether a file can be made here at all; the file system's error says why not.
   lstatSync(dirname(path));

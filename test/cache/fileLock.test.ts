@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { acquireLock, type LockHolder, platformLock, readHolder, removeStaleLock } from "../../src/cache/fileLock.ts";
@@ -152,6 +152,16 @@ for (const strategy of STRATEGIES) {
       const lock = await acquireLock(path, waiting(5_000), kernel);
       expect(readHolder(path)?.pid).toBe(process.pid);
       lock.release();
+    });
+
+    test("a folder where the lock belongs, or no folder for it: one line naming the path, at once, not a wait", async () => {
+      const path = lockFile();
+      mkdirSync(path);
+      for (const where of [path, join(path, "..", "missing", "device.lock")]) {
+        const error = await acquireLock(where, waiting(5_000), kernel).catch((caught: Error) => caught);
+        expect((error as Error).message).toContain(where);
+        expect((error as Error).message).not.toContain("timed out");
+      }
     });
 
     test("leaves no record files behind", async () => {
