@@ -154,16 +154,17 @@ function isStillAt(fd: number, path: string): boolean {
  * older machine secret). False when it is held.
  */
 export function removeStaleLock(path: string, kernel: KernelLock | null | undefined = platformLock()): boolean {
-  if (kernel !== null && kernel !== undefined && typeof kernel !== "function") {
-    const held = kernel.take(path, holderRecord());
-    held?.release();
-    return held !== undefined;
-  }
   if (kernel === null || kernel === undefined) {
     const holder = readHolder(path);
     if (holder !== undefined && processIsRunning(holder.pid)) return false;
     unlinkQuietly(path);
     return true;
+  }
+  if (typeof kernel !== "function") {
+    // Windows: taking it is the test; release removes the file.
+    const held = kernel.take(path, holderRecord());
+    held?.release();
+    return held !== undefined;
   }
   let fd: number;
   try {

@@ -90,20 +90,18 @@ function load(arch: "x64" | "arm64"): LinuxLibc | undefined {
     const checked = (result: number) => (result < 0 ? errno() : result);
     const cString = (path: string) => Buffer.from(`${path}\0`);
     const statFrom = (result: number, buffer: Uint8Array): FileStatus | number => (result < 0 ? errno() : fileStatus(buffer, STAT_OFFSETS[arch]));
+    const statAt = (path: string, flags: number) => {
+      const buffer = new Uint8Array(256);
+      return statFrom(calls.syscall(SYSCALLS[arch].newfstatat, AT_FDCWD, cString(path), buffer, flags), buffer);
+    };
     return {
       open: (path, flags, mode) => checked(calls.open(cString(path), flags, mode)),
       fstat: (fd) => {
         const buffer = new Uint8Array(256);
         return statFrom(calls.syscall(SYSCALLS[arch].fstat, fd, buffer, null, 0), buffer);
       },
-      lstat: (path) => {
-        const buffer = new Uint8Array(256);
-        return statFrom(calls.syscall(SYSCALLS[arch].newfstatat, AT_FDCWD, cString(path), buffer, AT_SYMLINK_NOFOLLOW), buffer);
-      },
-      stat: (path) => {
-        const buffer = new Uint8Array(256);
-        return statFrom(calls.syscall(SYSCALLS[arch].newfstatat, AT_FDCWD, cString(path), buffer, 0), buffer);
-      },
+      lstat: (path) => statAt(path, AT_SYMLINK_NOFOLLOW),
+      stat: (path) => statAt(path, 0),
       read: (fd, into) => (into.length === 0 ? 0 : checked(calls.read(fd, into, into.length))),
       write: (fd, bytes) => (bytes.length === 0 ? 0 : checked(calls.write(fd, bytes, bytes.length))),
       close: (fd) => void calls.close(fd),

@@ -18,7 +18,8 @@ export function findProgram(program: string, env: Record<string, string | undefi
   return undefined;
 }
 
-function isExecutableFile(path: string): boolean {
+/** A regular file this user may run (on Windows, where there is no execute bit, a regular file). */
+export function isExecutableFile(path: string): boolean {
   try {
     if (!statSync(path).isFile()) return false;
     accessSync(path, constants.X_OK);

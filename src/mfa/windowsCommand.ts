@@ -1,6 +1,5 @@
-import { statSync } from "node:fs";
 import { win32 } from "node:path";
-import { findProgram } from "./findProgram.ts";
+import { findProgram, isExecutableFile } from "./findProgram.ts";
 
 /** What to hand to spawn on Windows for a program's words (see windowsCommand). */
 export interface WindowsCommand {
@@ -30,7 +29,7 @@ const PLAIN = /^[\w\-.\\/:@+]*[\w\-./:@+]$/;
  * read it as a second command or a variable (the "BatBadBut" rules). undefined when an argument holds a line
  * break, which no batch file can be given.
  */
-export function windowsCommand(words: readonly string[], env: Record<string, string | undefined>, isFile: (path: string) => boolean = isRegularFile): WindowsCommand | undefined {
+export function windowsCommand(words: readonly string[], env: Record<string, string | undefined>, isFile: (path: string) => boolean = isExecutableFile): WindowsCommand | undefined {
   const [program, rest] = findWindowsProgram(words, env, isFile);
   // A batch file that is not there is spawned as it is, for the system's own "not found" (cmd.exe would exit 1).
   if (!BATCH.test(program) || !isFile(program)) return { argv: [program, ...rest], file: program, args: rest, verbatim: false };
@@ -74,12 +73,4 @@ export function batchArgument(word: string): string | undefined {
     backslashes = 0;
   }
   return `"${quoted}${"\\".repeat(backslashes * 2)}"`;
-}
-
-function isRegularFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -169,21 +169,21 @@ export class Wine {
     return this.run("reg", { args });
   }
 
-  /** Builds a C program of test/support/windows/ into `folder` with mingw. */
-  compile(source: string, output: string, libraries: readonly string[] = []): void {
+  /** Builds a C program of test/support/windows/ into `output` with mingw. */
+  compile(source: string, output: string): void {
     mkdirSync(join(output, ".."), { recursive: true });
-    const result = Bun.spawnSync([MINGW, "-O2", "-o", output, join(SUPPORT, source), ...libraries], { env: this.env, stdout: "pipe", stderr: "pipe" });
-    if (result.exitCode !== 0) throw new Error(`${MINGW} ${source} failed: ${result.stderr.toString()}`);
+    this.mingw([join(SUPPORT, source), "-o", output], source);
   }
 
   /** bcryptprimitives.dll for `folder` (see test/support/windows/bcryptprimitives.c). */
   buildShim(folder: string): void {
-    const output = join(folder, "bcryptprimitives.dll");
-    const result = Bun.spawnSync(
-      [MINGW, "-O2", "-shared", "-nostdlib", "-Wl,--entry,DllMain", "-o", output, join(SUPPORT, "bcryptprimitives.c"), join(SUPPORT, "bcryptprimitives.def"), "-ladvapi32", "-lkernel32"],
-      { env: this.env, stdout: "pipe", stderr: "pipe" },
-    );
-    if (result.exitCode !== 0) throw new Error(`building the bcryptprimitives shim failed: ${result.stderr.toString()}`);
+    const sources = [join(SUPPORT, "bcryptprimitives.c"), join(SUPPORT, "bcryptprimitives.def")];
+    this.mingw(["-shared", "-nostdlib", "-Wl,--entry,DllMain", "-o", join(folder, "bcryptprimitives.dll"), ...sources, "-ladvapi32", "-lkernel32"], "the bcryptprimitives shim");
+  }
+
+  private mingw(args: readonly string[], what: string): void {
+    const result = Bun.spawnSync([MINGW, "-O2", ...args], { env: this.env, stdout: "pipe", stderr: "pipe" });
+    if (result.exitCode !== 0) throw new Error(`${MINGW}: building ${what} failed: ${result.stderr.toString()}`);
   }
 
   /** A batch file (CRLF lines, as cmd.exe expects). */
