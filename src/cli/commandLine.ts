@@ -131,6 +131,64 @@ export const CONFIG: CommandSpec = {
   subcommands: [CONFIG_LIST, CONFIG_SHOW_PROFILE, CONFIG_ADD],
 };
 
+const KEY_PROFILE: OptionSpec = { type: "string", alias: "p", required: true, description: "The source profile (the one with your IAM user's long-term key and mfa_serial)" };
+const KEY_STORE: OptionSpec = { type: "string", description: "os (the OS's keystore, the default) or file (a file sealed with a passphrase, for machines without one)" };
+
+export const KEYS_ADD: CommandSpec = {
+  name: "add",
+  description: "Store a source profile's access key in the OS keystore (asked at the terminal, checked with STS) and set vegas_keys on the profile",
+  options: {
+    profile: KEY_PROFILE,
+    stdin: { type: "boolean", default: false, description: "Read the access key ID and the secret from stdin, one per line, instead of asking" },
+    store: KEY_STORE,
+  },
+  examples: [
+    ["$0 keys add -p default", "Asks for the key ID and the secret (not echoed), checks them, stores them, sets vegas_keys = os in [default]"],
+    ["printf '%s\\n' \"$ID\" \"$SECRET\" | $0 keys add -p default --stdin --store file", "From a script, into the sealed keys file"],
+  ],
+};
+
+export const KEYS_IMPORT: CommandSpec = {
+  name: "import",
+  description: "Move a source profile's access key from the AWS credentials file into the OS keystore (the two lines removed, the rest of the file kept)",
+  options: { profile: KEY_PROFILE, store: KEY_STORE },
+  examples: [["$0 keys import -p default", "Checks the key, stores it, sets vegas_keys = os, then removes it from ~/.aws/credentials"]],
+};
+
+export const KEYS_LIST: CommandSpec = {
+  name: "list",
+  aliases: ["$0"],
+  description: "Show the stored keys: profile, store, key ID (masked), when added and how old (never a secret)",
+  options: { json: { type: "boolean", default: false, description: "Print them as a JSON array, for scripts" } },
+  examples: [["$0 keys", "The table of stored keys"]],
+};
+
+export const KEYS_REMOVE: CommandSpec = {
+  name: "remove",
+  description: "Remove a source profile's key from its store (asks first; --yes does not)",
+  options: {
+    profile: KEY_PROFILE,
+    yes: { type: "boolean", default: false, description: "Do not ask" },
+    store: { type: "string", description: "os or file (default: the profile's vegas_keys)" },
+  },
+  examples: [["$0 keys remove -p default --yes", "The key is gone from the store (IAM still has it: delete it there too if it is no longer used)"]],
+};
+
+export const KEYS_ROTATE: CommandSpec = {
+  name: "rotate",
+  description: "Replace a source profile's access key: a new one made with IAM (with your MFA code), checked, stored, then the old one deleted",
+  options: { profile: KEY_PROFILE },
+  examples: [["$0 keys rotate -p default", "Asks for an MFA code; on any failure the old key stays stored and working"]],
+};
+
+export const KEYS: CommandSpec = {
+  name: "keys",
+  description: "Keep source profiles' long-term access keys in the OS keystore instead of ~/.aws/credentials: list (default), add, import, remove, rotate",
+  options: {},
+  examples: [],
+  subcommands: [KEYS_LIST, KEYS_ADD, KEYS_IMPORT, KEYS_REMOVE, KEYS_ROTATE],
+};
+
 export const VERSION_COMMAND: CommandSpec = {
   name: "version",
   description: "Print the version (--full: commit, build date, platform, Bun)",
@@ -200,4 +258,4 @@ export const SERVE_COMMAND: CommandSpec = {
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [ASSUME, EXEC_COMMAND, EXPORT_COMMAND, LOGIN_COMMAND, SERVE_COMMAND, CACHE, CONFIG, VERSION_COMMAND];
+export const COMMANDS: readonly CommandSpec[] = [ASSUME, EXEC_COMMAND, EXPORT_COMMAND, LOGIN_COMMAND, SERVE_COMMAND, CACHE, CONFIG, KEYS, VERSION_COMMAND];

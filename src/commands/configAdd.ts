@@ -3,9 +3,8 @@ import { parseAwsConfig } from "../config/parseAwsConfig.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { checkExternalId, checkMfaSerial, checkRegion, checkRoleArn, checkRoleSessionName, parseDurationSeconds } from "../config/settingChecks.ts";
 import type { Env } from "../environment.ts";
-import { FileError } from "../files/fileError.ts";
-import { nodeStatus } from "../files/fileStatus.ts";
-import { fileVersion, versionOf } from "../files/fileVersion.ts";
+import { readFileToEdit, writeEditedFile } from "../config/editFile.ts";
+import { appendSection, insertAfterHeader, sectionName } from "../config/iniSections.ts";
 import { quoteValue } from "../output/printableText.ts";
 import { UserError } from "../userError.ts";
 
@@ -39,20 +38,21 @@ const LOCK_TIMEOUT_MS = 10_000;
  */
 export async function addRoleProfile(path: string, request: ConfigAddRequest, binary: string, env: Env): Promise<string> {
   checkRequest(request);
-  const target = realTarget(path);
+  const before = readFileToEdit(path, "the AWS config file");
   // A first profile: the folder the lock and the file go in may not be there yet.
-  (require("node:fs") as typeof import("node:fs")).mkdirSync((require("node:path") as typeof import("node:path")).dirname(target), { recursive: true, mode: 0o700 });
-  const lock = await acquireLock(`${target}.vegas-credentials.lock`, {
+  (require("node:fs") as typeof import("node:fs")).mkdirSync((require("node:path") as typeof import("node:path")).dirname(before.target), { recursive: true, mode: 0o700 });
+  const lock = await acquireLock(`${before.target}.vegas-credentials.lock`, {
     timeoutMs: LOCK_TIMEOUT_MS,
     onWait: () => {},
     timeoutError: (holder) => new UserError(`another run${holder === undefined ? "" : ` (process ${holder.pid})`} has been changing ${path} for ${LOCK_TIMEOUT_MS / 1000} s: wait for it, then run config add again`),
   });
   try {
-    const before = readText(target);
-    const { text, written } = withRoleProfile(path, before.text, request, binary);
+    // Read again under the lock: what another run wrote before it let go is kept.
+    const current = readFileToEdit(path, "the AWS config file");
+    const { text, written } = withRoleProfile(path, current.text, request, binary);
     // The same checks and lines as assume and show-profile, on the file as it will be.
     resolveRoleProfile({ path, profiles: parseAwsConfig(text, path) }, request.profile, env);
-    writeKeepingMode(path, target, text, before.version);
+    writeEditedFile(current, text);
     return `Added to ${path}:\n\n${written.join("\n")}`;
   } finally {
     lock.release();
@@ -123,87 +123,4 @@ function withRoleProfile(path: string, before: string, request: ConfigAddRequest
 }
 function optional(key: string, value: string | undefined): string[] {
   return value === undefined ? [] : [`${key} = ${value}`];
-}
-
-function sectionName(profile: string): string {
-  return profile === "default" ? "default" : `profile ${profile}`;
-}
-
-/** The new section at the end, after one blank line; a last line without its newline gets one. */
-function appendSection(text: string, section: string): string {
-  if (text === "") return section;
-  return `${text}${text.endsWith("\n") ? "" : "\n"}\n${section}`;
-}
-
-/** `line` right after the header of `profile`'s section, every other line as it was. */
-function insertAfterHeader(text: string, profile: string, line: string): string {
-  const lines = text.split("\n");
-  const header = lines.findIndex((candidate) => {
-    const name = /^\s*\[([^\]]+)\]/.exec(candidate)?.[1]?.trim();
-    return name === sectionName(profile) || (profile === "default" && name === "default");
-  });
-  if (header < 0) throw new UserError(`cannot find the [${sectionName(profile)}] header in the file: add mfa_serial there by hand`);
-  lines.splice(header + 1, 0, line);
-  return lines.join("\n");
-}
-
-/** The file a path names (through links), or the path itself when there is none yet. */
-function realTarget(path: string): string {
-  const fs = require("node:fs") as typeof import("node:fs");
-  try {
-    return fs.realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
-/** The version of the file as it was read (see fileVersion); undefined when there was none. */
-type ReadVersion = string | undefined;
-
-function readText(path: string): { text: string; version: ReadVersion } {
-  const fs = require("node:fs") as typeof import("node:fs");
-  let fd: number;
-  try {
-    fd = fs.openSync(path, "r");
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "EIO";
-    if (code === "ENOENT") return { text: "", version: undefined };
-    throw new FileError(code, path, "read the AWS config file");
-  }
-  try {
-    const stats = fs.fstatSync(fd, { bigint: true });
-    // As `aws configure set` fails on it: a file made read-only is not rewritten behind its owner's back.
-    if ((stats.mode & 0o200n) === 0n) throw new UserError(`the AWS config file ${path} is read-only (mode ${(stats.mode & 0o777n).toString(8).padStart(4, "0")}): make it writable (chmod u+w) or add the profile there by hand`);
-    return { text: fs.readFileSync(fd, "utf8"), version: versionOf(nodeStatus(stats)).version };
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new FileError((error as { code?: string }).code ?? "EIO", path, "read the AWS config file");
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/**
- * Atomically (a temp file beside the real file, then rename), with the file's own mode, and only if the file
- * is still as it was read (`version`): another program's write meanwhile is never lost.
- */
-function writeKeepingMode(path: string, target: string, text: string, version: ReadVersion): void {
-  const fs = require("node:fs") as typeof import("node:fs");
-  const { dirname, join } = require("node:path") as typeof import("node:path");
-  // Its folder is there already (addRoleProfile made it before the lock).
-  const mode = version === undefined ? 0o600 : fs.statSync(target).mode & 0o777;
-  const temp = join(dirname(target), `.${process.pid}.vegas-credentials.tmp`);
-  try {
-    fs.writeFileSync(temp, text, { mode, flag: "wx" });
-    // The umask would narrow it: the file keeps exactly the mode it had.
-    fs.chmodSync(temp, mode);
-    if (fileVersion(target)?.version !== version) {
-      throw new UserError(`${path} changed while this run added the profile (another program wrote it): nothing was written; run config add again`);
-    }
-    fs.renameSync(temp, target);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    if (error instanceof UserError) throw error;
-    throw new FileError((error as { code?: string }).code ?? "EIO", target, "write the AWS config file");
-  }
 }

@@ -109,6 +109,34 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       print(written.trimEnd());
       return;
     }
+    case "keys list":
+    case "keys add":
+    case "keys import":
+    case "keys remove":
+    case "keys rotate": {
+      const keys = await import("./keysCommand.ts");
+      const text = (name: string) => (typeof args.options[name] === "string" ? (args.options[name] as string) : undefined);
+      const place = {
+        env,
+        configFile: pathOf(where.configFile),
+        credentialsFile: typeof where.credentialsFile === "string" ? where.credentialsFile : undefined,
+        stateFolder: typeof where.stateFolder === "string" ? where.stateFolder : undefined,
+        cacheFolder: typeof where.cacheFolder === "string" ? where.cacheFolder : undefined,
+        gui: args.gui && !isTruthy(env.VEGAS_CREDENTIALS_NO_GUI),
+        reporter: context.reporter,
+        now,
+      };
+      const profile = String(args.options.profile);
+      if (args.command === "keys add") print(await keys.addKey(place, profile, { stdin: args.options.stdin === true, store: text("store") }));
+      else if (args.command === "keys import") print(await keys.importKey(place, profile, { store: text("store") }));
+      else if (args.command === "keys remove") print(await keys.removeKey(place, profile, { yes: args.options.yes === true, store: text("store") }));
+      else if (args.command === "keys rotate") print(await keys.rotateKey(place, profile));
+      else {
+        const { rows, problems } = await keys.listKeys(place);
+        print(args.options.json === true ? JSON.stringify(keys.keysJson(rows), null, 2) : keys.keysTable(rows, problems, style));
+      }
+      return;
+    }
     case "exec":
       // main runs a well-formed exec itself; what reaches here is a command line it could not read.
       throw new UserError(`exec needs --profile NAME, then the command after --: ${"vegas-credentials"} exec -p NAME -- COMMAND [ARGS…]`, 2);

@@ -3,7 +3,7 @@ import { closeNames } from "./closeNames.ts";
 import { shellWords } from "./parseAwsConfig.ts";
 import { windowsCommandWords } from "./windowsCommandWords.ts";
 import type { ConfigFile, Settings } from "./readConfigFile.ts";
-import type { RoleProfile, SourceProfile, StsTarget } from "./roleProfile.ts";
+import type { RoleProfile, SourceKeys, SourceProfile, StsTarget } from "./roleProfile.ts";
 import {
   checkEndpointUrl,
   checkExternalId,
@@ -13,8 +13,11 @@ import {
   checkRoleSessionName,
   checkStsRegionalEndpoints,
   DEFAULT_MFA_SESSION_SECONDS,
+  DEFAULT_KEY_MAX_AGE_DAYS,
   DEFAULT_MFA_TIMEOUT_SECONDS,
   parseDurationSeconds,
+  parseKeyMaxAgeDays,
+  parseKeyStore,
   parseFlag,
   parseMfaSessionSeconds,
   parseMfaTimeoutSeconds,
@@ -75,6 +78,7 @@ export function resolveRoleProfile(
 
 function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere: Where, env: Record<string, string | undefined>, platform: NodeJS.Platform): SourceProfile {
   const settings = config.profiles.get(sourceName);
+  const alone = roleWhere.profile === sourceName;
   if (settings === undefined) {
     const close = closeNames(sourceName, config.profiles.keys());
     const hint = close.length > 0 ? ` (did you mean ${close.map((name) => `"${name}"`).join(", ")}?)` : "";
@@ -83,7 +87,7 @@ function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere:
       `names profile "${sourceName}", which is not in the file${hint}: add [${sectionName(sourceName)}] with mfa_serial there`,
     );
   }
-  const where = new Where(config.path, sourceName, roleWhere.profile);
+  const where = alone ? roleWhere : new Where(config.path, sourceName, roleWhere.profile);
   const mfaSerial = where.required(settings, "mfa_serial", "the ARN or serial number of your MFA device");
   where.check("mfa_serial", checkMfaSerial(mfaSerial));
   const yubikeySerial = where.optional(settings, "vegas_yubikey_serial", (value) =>
@@ -97,8 +101,28 @@ function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere:
     mfaTimeoutSeconds: mfaTimeoutSeconds(settings, where, env),
     mfaSession: mfaSession(settings, where),
     mfaProcess: mfaProcess(settings, where, platform),
-    credentialsFrom: credentialsFrom(settings),
+    credentialsFrom: settings.vegas_keys ? "store" : credentialsFrom(settings),
+    keys: sourceKeys(settings, where),
   };
+}
+
+function sourceKeys(settings: Settings, where: Where): SourceKeys | undefined {
+  const maxAge = where.optional(settings, "vegas_key_max_age_days", (text) => {
+    const days = parseKeyMaxAgeDays(text);
+    return typeof days === "string" ? days : undefined;
+  });
+  const store = where.optional(settings, "vegas_keys", (text) => {
+    const kind = parseKeyStore(text);
+    return kind === "os" || kind === "file" ? undefined : kind;
+  });
+  if (store === undefined) {
+    if (maxAge !== undefined) throw where.error("vegas_key_max_age_days", "is set but vegas_keys is not: the age of a key is known only in a store (vegas-credentials keys import moves it there)");
+    return undefined;
+  }
+  if (settings.sso_session || settings.sso_start_url || settings.credential_process || settings.role_arn || settings.credential_source || settings.login_session) {
+    throw where.error("vegas_keys", "is set on a profile whose credentials come from elsewhere (SSO, aws login, a role or a credential_process): remove it, or those settings");
+  }
+  return { store: store as SourceKeys["store"], maxAgeDays: maxAge === undefined ? DEFAULT_KEY_MAX_AGE_DAYS : Number(maxAge) };
 }
 
 function mfaProcess(settings: Settings, where: Where, platform: NodeJS.Platform): string[] | undefined {
@@ -205,6 +229,7 @@ const PARTITIONS = {
     regions: /^(?!cn-|us-gov-|us-iso)[a-z]{2}(-[a-z]+)+-\d+$/,
     signinHost: "signin.aws.amazon.com",
     consoleHost: "console.aws.amazon.com",
+    iam: { endpointUrl: "https://iam.amazonaws.com", region: "us-east-1" },
   },
   "aws-cn": {
     defaultRegion: "cn-north-1",
@@ -213,6 +238,7 @@ const PARTITIONS = {
     regions: /^cn-[a-z]+-\d+$/,
     signinHost: "signin.amazonaws.cn",
     consoleHost: "console.amazonaws.cn",
+    iam: { endpointUrl: "https://iam.cn-north-1.amazonaws.com.cn", region: "cn-north-1" },
   },
   "aws-us-gov": {
     defaultRegion: "us-gov-west-1",
@@ -221,6 +247,7 @@ const PARTITIONS = {
     regions: /^us-gov-[a-z]+-\d+$/,
     signinHost: "signin.amazonaws-us-gov.com",
     consoleHost: "console.amazonaws-us-gov.com",
+    iam: { endpointUrl: "https://iam.us-gov.amazonaws.com", region: "us-gov-west-1" },
   },
 } as const;
 
@@ -233,6 +260,39 @@ export function partitionOfRole(roleArn: string): (typeof PARTITIONS)[keyof type
 function partitionOf(roleArn: string): keyof typeof PARTITIONS {
   const partition = roleArn.split(":")[1];
   return partition === "aws-cn" || partition === "aws-us-gov" ? partition : "aws";
+}
+
+/**
+ * A source profile on its own, for the `keys` commands: its MFA device and settings when it has mfa_serial
+ * (undefined when it has none, or is not in the config file at all: only in the credentials file), its store,
+ * and where its STS and IAM are. The partition comes from mfa_serial's ARN; the endpoints follow the same
+ * rules as a role's (AWS_ENDPOINT_URL_STS / _IAM, then AWS_ENDPOINT_URL, then the partition's own).
+ */
+export function resolveKeyProfile(config: ConfigFile, name: string, env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): KeyProfile {
+  const settings = config.profiles.get(name) ?? {};
+  const where = new Where(config.path, name);
+  const mfaSerial = settings.mfa_serial || undefined;
+  const partitionName = mfaSerial?.startsWith("arn:") ? partitionOf(mfaSerial) : "aws";
+  const partition = PARTITIONS[partitionName];
+  const region = where.optional(settings, "region", checkRegion) ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || partition.defaultRegion);
+  const stsEndpoint = where.optional(settings, "endpoint_url", checkEndpointUrl) ?? (env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined);
+  const iamEndpoint = env.AWS_ENDPOINT_URL_IAM || env.AWS_ENDPOINT_URL || undefined;
+  return {
+    name,
+    source: mfaSerial === undefined ? undefined : resolveSourceProfile(config, name, where, env, platform),
+    keys: sourceKeys(settings, where),
+    sts: { region, endpoint: stsEndpoint, useGlobalEndpoint: false, endpointUrl: stsEndpoint ?? `https://sts.${region}.${partition.dnsSuffix}` },
+    iam: { region: partition.iam.region, endpointUrl: iamEndpoint ?? partition.iam.endpointUrl },
+  };
+}
+
+export interface KeyProfile {
+  readonly name: string;
+  /** Its MFA device and how to ask for a code; undefined without mfa_serial (IAM is then called without MFA). */
+  readonly source: SourceProfile | undefined;
+  readonly keys: SourceKeys | undefined;
+  readonly sts: StsTarget;
+  readonly iam: { readonly region: string; readonly endpointUrl: string };
 }
 
 function missingProfileMessage(config: ConfigFile, profileName: string): string {

@@ -11,7 +11,9 @@ export interface RoleProfile {
   readonly source: SourceProfile;
 }
 
-/** The profile whose own credentials (found by the AWS SDK) call STS, and its MFA device. */
+import type { KeyStoreKind } from "./settingChecks.ts";
+
+/** The profile whose own credentials (found by the AWS SDK, or in a key store) call STS, and its MFA device. */
 export interface SourceProfile {
   readonly name: string;
   readonly mfaSerial: string;
@@ -24,7 +26,15 @@ export interface SourceProfile {
   /** `vegas_mfa_process`: a program that prints the code (split like a shell word list, run without a shell). */
   readonly mfaProcess: readonly string[] | undefined;
   /** Where the AWS SDK gets its credentials from, by what the profile says: for the advice when it finds none. */
-  readonly credentialsFrom: "keys" | "sso" | "role" | "process" | "credential_source";
+  readonly credentialsFrom: "keys" | "sso" | "role" | "process" | "credential_source" | "store";
+  /** `vegas_keys`: the long-term key is in a store (read on a miss only), not in the AWS credentials file. */
+  readonly keys: SourceKeys | undefined;
+}
+
+export interface SourceKeys {
+  readonly store: KeyStoreKind;
+  /** vegas_key_max_age_days (default 90): older keys get a line suggesting `keys rotate`; 0 never. */
+  readonly maxAgeDays: number;
 }
 
 export interface StsTarget {

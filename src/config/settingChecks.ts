@@ -57,6 +57,26 @@ export function parseMfaSessionSeconds(value: string): number | string {
   return seconds;
 }
 
+/** Where a source profile's long-term key lives (vegas_keys): the OS's keystore, or a sealed file of ours. */
+export type KeyStoreKind = "os" | "file";
+
+export function parseKeyStore(value: string): KeyStoreKind | string {
+  if (value === "os" || value === "file") return value;
+  return `${quoteValue(value)} is not a key store: write os (the OS's keystore) or file (a sealed file with a passphrase), or remove it to keep the key in the AWS credentials file`;
+}
+
+export const DEFAULT_KEY_MAX_AGE_DAYS = 90;
+const MAX_KEY_MAX_AGE_DAYS = 3650;
+
+/** vegas_key_max_age_days: how old a stored key may grow before a miss suggests rotating it; 0 never. */
+export function parseKeyMaxAgeDays(value: string): number | string {
+  const range = `use a whole number of days from 1 to ${MAX_KEY_MAX_AGE_DAYS}, or 0 to never be told`;
+  if (!/^\d+$/.test(value)) return `${quoteValue(value)} is not a whole number of days: ${range}`;
+  const days = Number(value);
+  if (days > MAX_KEY_MAX_AGE_DAYS) return `${cut(value, MAX_VALUE_LENGTH)} is out of range: ${range}`;
+  return days;
+}
+
 export const DEFAULT_MFA_TIMEOUT_SECONDS = 60;
 const MIN_MFA_TIMEOUT_SECONDS = 5;
 const MAX_MFA_TIMEOUT_SECONDS = 600;

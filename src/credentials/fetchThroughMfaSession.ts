@@ -3,13 +3,15 @@ import { readEntry, removeEntry, writeEntry } from "../cache/cacheEntries.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { mfaSessionIdentity, type RoleProfile, type SourceProfile } from "../config/roleProfile.ts";
 import { explainStsError, isClockFailure } from "../sts/explainStsError.ts";
-import { openStsClient } from "../sts/stsClient.ts";
+import { type LongTermKey, openStsClient } from "../sts/stsClient.ts";
 import { decodeMfaSessionEntry, encodeMfaSessionEntry } from "./mfaSessionEntry.ts";
 import type { TemporaryCredentials } from "./temporaryCredentials.ts";
 
 export interface SessionFetch {
   readonly roleSessionName: string;
   askForCode(): Promise<string>;
+  /** The source profile's key from its store (vegas_keys), read only when a session must be opened. */
+  sourceKey(): Promise<LongTermKey | undefined>;
   readonly store: CacheStore;
   readonly reporter: Reporter;
 }
@@ -70,7 +72,8 @@ async function readSession(store: CacheStore, identity: string): Promise<Tempora
 }
 
 async function openSession(profile: RoleProfile, settings: NonNullable<SourceProfile["mfaSession"]>, fetch: SessionFetch): Promise<TemporaryCredentials> {
-  const sts = await openStsClient(profile, fetch.reporter).catch((error: unknown) => {
+  const sourceKey = await fetch.sourceKey();
+  const sts = await openStsClient(profile, fetch.reporter, undefined, sourceKey).catch((error: unknown) => {
     throw explainStsError(error, profile, "GetSessionToken");
   });
   try {

@@ -46,14 +46,15 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
   if (code === "ValidationError" && /DurationSeconds exceeds/i.test(message)) {
     return new UserError(`${where}: duration_seconds ${profile.durationSeconds} is above the role's maximum session duration: lower duration_seconds in ${profile.configFile} or raise the role's MaxSessionDuration`);
   }
+  const stored = profile.source.keys === undefined ? undefined : `store a working one with vegas-credentials keys add -p ${profile.source.name} (its key is in the vegas_keys = ${profile.source.keys.store} store)`;
   if (code === "InvalidClientTokenId") {
-    return new UserError(`${where}: the access key of ${source} is not valid (deleted, deactivated or mistyped): put a working key for that profile in your AWS credentials`);
+    return new UserError(`${where}: the access key of ${source} is not valid (deleted, deactivated or mistyped): ${stored ?? "put a working key for that profile in your AWS credentials"}`);
   }
   if (isClockFailure(error)) {
     return new UserError(`${where}: STS says this machine's clock is off (${message}): set the clock and time zone right (enable NTP), then run the command again`, 1, false);
   }
   if (code === "SignatureDoesNotMatch") {
-    return new UserError(`${where}: the secret access key of ${source} does not match its access key ID: fix aws_secret_access_key for that profile in your AWS credentials`);
+    return new UserError(`${where}: the secret access key of ${source} does not match its access key ID: ${stored ?? "fix aws_secret_access_key for that profile in your AWS credentials"}`);
   }
   if (code === "ExpiredToken" || code === "ExpiredTokenException") {
     return new UserError(`${where}: the credentials of ${source} have expired: refresh them (for SSO: aws sso login --profile ${profile.source.name})`);

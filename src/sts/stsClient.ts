@@ -32,10 +32,10 @@ export const CALL_DEADLINE_MS = 18_000;
  * ~/.aws/credentials itself), or `signWith` (an MFA session). A source profile without credentials fails
  * here and never wastes a single-use code.
  */
-export async function openStsClient(profile: RoleProfile, reporter: Reporter, signWith?: TemporaryCredentials): Promise<StsClient> {
+export async function openStsClient(profile: RoleProfile, reporter: Reporter, signWith?: TemporaryCredentials, sourceKey?: LongTermKey): Promise<StsClient> {
   giveTheSdkAHome(process.env);
   showTheCredentialsFile(process.env);
-  if (signWith === undefined) checkCredentialsFile(process.env);
+  if (signWith === undefined && sourceKey === undefined) checkCredentialsFile(process.env);
   const fetchFromAws = awsFetch();
   // The SDK costs 30–75 ms to load: only a cache miss pays for it.
   const [{ STSClient, AssumeRoleCommand, GetSessionTokenCommand }, { fromIni }, { FetchHttpHandler }] = await Promise.all([
@@ -46,7 +46,8 @@ export async function openStsClient(profile: RoleProfile, reporter: Reporter, si
   const client = new STSClient({
     // A source profile lives in the AWS config files: fromIni covers keys, SSO, credential_process and
     // credential_source there, and never probes EC2 instance metadata (seconds of timeouts off EC2).
-    credentials: signWith ?? fromIni({ profile: profile.source.name, logger: sdkLogger(reporter) }),
+    // A key from a store (vegas_keys) goes straight to the client: never into the environment or a file.
+    credentials: signWith ?? sourceKey ?? fromIni({ profile: profile.source.name, logger: sdkLogger(reporter) }),
     // The global endpoint takes signatures for us-east-1 only.
     region: profile.sts.useGlobalEndpoint ? "us-east-1" : profile.sts.region,
     // Resolved here, so the endpoint messages name is the endpoint used (the SDK honours a profile's endpoint_url
@@ -119,6 +120,12 @@ function showTheCredentialsFile(env: Record<string, string | undefined>): void {
   else env.AWS_SHARED_CREDENTIALS_FILE = hidden;
 }
 
+/** An IAM user's access key, as a store (vegas_keys) holds it. */
+export interface LongTermKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
 interface SdkCredentials {
   AccessKeyId?: string;
   SecretAccessKey?: string;
@@ -141,7 +148,7 @@ function complete(response: { Credentials?: SdkCredentials; $metadata: { httpSta
 }
 
 /** The SDK's own warnings go to verbose output, not to the stderr line the AWS CLI shows. */
-function sdkLogger(reporter: Reporter) {
+export function sdkLogger(reporter: Reporter) {
   const quiet = () => {};
   return { debug: quiet, info: quiet, trace: quiet, warn: (message: unknown) => reporter.verbose(`AWS SDK: ${String(message).split("\n")[0]}`), error: quiet };
 }

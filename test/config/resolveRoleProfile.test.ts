@@ -43,7 +43,7 @@ describe("a valid profile", () => {
       roleSessionName: "SinatraAtTheSands",
       externalId: "0093624694724",
       sts: { region: "us-west-1", endpoint: undefined, useGlobalEndpoint: false, endpointUrl: "https://sts.us-west-1.amazonaws.com" },
-      source: { name: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra", yubikeySerial: undefined, yubikeyLabel: "arn:aws:iam::111111111111:mfa/FrankSinatra", mfaTimeoutSeconds: 60, mfaSession: undefined, mfaProcess: undefined, credentialsFrom: "keys" },
+      source: { name: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra", yubikeySerial: undefined, yubikeyLabel: "arn:aws:iam::111111111111:mfa/FrankSinatra", mfaTimeoutSeconds: 60, mfaSession: undefined, mfaProcess: undefined, credentialsFrom: "keys", keys: undefined },
     });
   });
 

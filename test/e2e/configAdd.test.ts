@@ -114,7 +114,7 @@ describe("config add", () => {
     expect(result).toEqual({
       exitCode: 1,
       stdout: "",
-      stderr: `vegas-credentials: the AWS config file ${configPath()} is read-only (mode 0444): make it writable (chmod u+w) or add the profile there by hand\n`,
+      stderr: `vegas-credentials: the AWS config file ${configPath()} is read-only (mode 0444): make it writable (chmod u+w), or change it by hand\n`,
     });
     expect(readFileSync(configPath(), "utf8")).toBe(HAND_WRITTEN);
     expect(statSync(configPath()).mode & 0o777).toBe(0o444);
@@ -124,7 +124,7 @@ describe("config add", () => {
     sandbox = new Sandbox(`[default]\nmfa_serial = ${MFA_SERIAL}\n`);
     const results = await Promise.all(Array.from({ length: 30 }, (_, index) => add("--profile", `c${index}`, "--role-arn", ROLE_ARN, "--source-profile", "default")));
     const added = results.flatMap((result, index) => (result.exitCode === 0 && result.stdout.startsWith("Added to") ? [`c${index}`] : []));
-    for (const result of results.filter((each) => each.exitCode !== 0)) expect(result.stderr).toMatch(/^vegas-credentials: .*(changed while this run added|has been changing).*\n$/);
+    for (const result of results.filter((each) => each.exitCode !== 0)) expect(result.stderr).toMatch(/^vegas-credentials: .*(changed while this run was changing it|has been changing).*\n$/);
     expect(added.length).toBeGreaterThan(0);
     const text = readFileSync(configPath(), "utf8");
     for (const name of added) expect(text).toContain(`[profile ${name}]\n`);

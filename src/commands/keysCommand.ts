@@ -1,0 +1,340 @@
+import { acquireLock } from "../cache/fileLock.ts";
+import { openCacheStore } from "../cache/cacheStore.ts";
+import { type FileToEdit, readFileToEdit, writeEditedFile } from "../config/editFile.ts";
+import { readSection, withSetting, withoutSettings } from "../config/iniSections.ts";
+import { parseAwsConfig } from "../config/parseAwsConfig.ts";
+import { type KeyProfile, resolveKeyProfile } from "../config/resolveRoleProfile.ts";
+import { type KeyStoreKind, parseKeyStore } from "../config/settingChecks.ts";
+import { mfaCodeAsker } from "../credentials/fetchRoleCredentials.ts";
+import type { Env } from "../environment.ts";
+import { askPerson } from "../keys/askSecret.ts";
+import type { KeyStore } from "../keys/keyStore.ts";
+import { openKeyStore, keysFilePath } from "../keys/openKeyStore.ts";
+import { accessKeyProblem, keyAgeDays, type KeyListing, maskKeyId, type StoredKey } from "../keys/storedKey.ts";
+import type { OutputStyle } from "../output/outputStyle.ts";
+import type { Reporter } from "../output/reporter.ts";
+import { renderTable } from "../output/table.ts";
+import { printableLine } from "../output/printableText.ts";
+import { awsProblem, callerIdentity, openAccessKeys, shortMfaSession, type Signer, userNameOf } from "../sts/accessKeyCalls.ts";
+import type { LongTermKey } from "../sts/stsClient.ts";
+import { UserError } from "../userError.ts";
+
+/** What the keys commands work on: the files and folders in use, and how to ask the person. */
+export interface KeysPlace {
+  readonly env: Env;
+  readonly configFile: string;
+  /** The AWS credentials file; undefined when none can be named (no home folder). */
+  readonly credentialsFile: string | undefined;
+  readonly stateFolder: string | undefined;
+  readonly cacheFolder: string | undefined;
+  readonly gui: boolean;
+  readonly reporter: Reporter;
+  readonly now: Date;
+}
+
+/** How long IAM's new key may take to reach STS (IAM is eventually consistent), and how often it is tried. */
+const NEW_KEY_WAIT_MS = 30_000;
+const NEW_KEY_RETRY_MS = 2_000;
+const LOCK_TIMEOUT_MS = 10_000;
+/** Names this tool writes into a section header (as config add does). */
+const PLAIN_NAME = /^[\p{L}\p{N}\p{M}_@.+=,:/-]+$/u;
+const KEY_SETTINGS = ["aws_access_key_id", "aws_secret_access_key"] as const;
+
+/** `keys add`: the key typed (or on stdin), checked with STS, stored, and vegas_keys set on the profile. */
+export async function addKey(place: KeysPlace, profile: string, options: { stdin: boolean; store: string | undefined }): Promise<string> {
+  const { keyProfile, kind } = prepare(place, profile, options.store, "add");
+  const held = credentialsFileKey(place, profile);
+  if (held !== undefined) throw new UserError(`profile "${profile}" has a key in ${place.credentialsFile} (${maskKeyId(held.accessKeyId)}): move it with vegas-credentials keys import -p ${profile}, so no copy stays there in plaintext`);
+  const key = options.stdin ? await keyFromStdin(profile) : await keyFromPerson(place, profile);
+  return storeCheckedKey(place, keyProfile, kind, key, undefined);
+}
+
+/** `keys import`: the key of the credentials file, checked and stored; then the two lines leave that file. */
+export async function importKey(place: KeysPlace, profile: string, options: { store: string | undefined }): Promise<string> {
+  const { keyProfile, kind } = prepare(place, profile, options.store, "import");
+  const held = credentialsFileKey(place, profile);
+  if (held === undefined) throw new UserError(`profile "${profile}" has no aws_access_key_id and aws_secret_access_key in ${place.credentialsFile ?? "the AWS credentials file"}: store a key with vegas-credentials keys add -p ${profile}`);
+  return storeCheckedKey(place, keyProfile, kind, held, place.credentialsFile);
+}
+
+/** `keys list`: the keys of both stores, without secrets; a store that cannot be read is named under the table. */
+export async function listKeys(place: KeysPlace): Promise<{ rows: KeyRow[]; problems: string[] }> {
+  const rows: KeyRow[] = [];
+  const problems: string[] = [];
+  const kinds: KeyStoreKind[] = ["os"];
+  const fs = require("node:fs") as typeof import("node:fs");
+  if (place.stateFolder !== undefined && fs.existsSync(keysFilePath(place.stateFolder))) kinds.push("file");
+  for (const kind of kinds) {
+    try {
+      const store = await openStore(place, kind);
+      for (const listing of await store.list()) rows.push(keyRow(listing, kind, store.name, place.now));
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  rows.sort((a, b) => a.profile.localeCompare(b.profile) || a.store.localeCompare(b.store));
+  return { rows, problems };
+}
+
+export interface KeyRow {
+  readonly profile: string;
+  readonly store: KeyStoreKind;
+  readonly storeName: string;
+  readonly keyId: string;
+  readonly addedAt: Date | undefined;
+  readonly ageDays: number | undefined;
+}
+
+/** The table of `keys list`; stores that could not be read are named below it. */
+export function keysTable(rows: readonly KeyRow[], problems: readonly string[], style: OutputStyle): string {
+  const lines = rows.length === 0 ? ["No keys are stored (vegas-credentials keys import -p PROFILE moves one out of ~/.aws/credentials)."] : [
+    renderTable(
+      ["PROFILE", "STORE", "KEY ID", "ADDED", "AGE"],
+      rows.map((row) => [printableLine(row.profile), `${row.store} (${row.storeName.replace(/^the /, "")})`, row.keyId, row.addedAt?.toISOString().slice(0, 10) ?? "-", row.ageDays === undefined ? "-" : `${row.ageDays} ${row.ageDays === 1 ? "day" : "days"}`]),
+      style,
+    ),
+  ];
+  for (const problem of problems) lines.push(`(not listed: ${printableLine(problem)})`);
+  return lines.join("\n");
+}
+
+export function keysJson(rows: readonly KeyRow[]): object[] {
+  return rows.map((row) => ({ profile: row.profile, store: row.store, keyId: row.keyId, addedAt: row.addedAt?.toISOString() ?? null, ageDays: row.ageDays ?? null }));
+}
+
+function keyRow(listing: KeyListing, store: KeyStoreKind, storeName: string, now: Date): KeyRow {
+  return { ...listing, store, storeName, ageDays: listing.addedAt === undefined ? undefined : keyAgeDays(listing.addedAt, now) };
+}
+
+/** `keys remove`: the profile's key out of its store, after the person says yes (or --yes). */
+export async function removeKey(place: KeysPlace, profile: string, options: { yes: boolean; store: string | undefined }): Promise<string> {
+  const keyProfile = resolveKeyProfile(readConfig(place), profile, place.env);
+  const kind = storeOption(options.store) ?? keyProfile.keys?.store;
+  if (kind === undefined) throw new UserError(`profile "${profile}" has no vegas_keys: name the store to remove its key from with --store os or --store file`);
+  const store = await openStore(place, kind);
+  const listed = (await store.list()).find((listing) => listing.profile === profile);
+  if (listed === undefined) throw new UserError(`${store.name} holds no key for profile "${profile}": nothing to remove (vegas-credentials keys lists what is stored)`);
+  if (!options.yes) {
+    const answer = await askPerson(`Remove the key ${listed.keyId} of profile "${profile}" from ${store.name}? [y/N] `, false, place, "keys remove asks before it removes a key, and nothing can ask here: run it with --yes");
+    if (!/^y(es)?$/i.test(answer.trim())) return "Nothing was removed.";
+  }
+  await store.remove(profile);
+  const still = keyProfile.keys === undefined ? "" : `\n[${profile === "default" ? "default" : `profile ${profile}`}] still has vegas_keys = ${keyProfile.keys.store}: store a new key with vegas-credentials keys add -p ${profile}, or remove that line`;
+  return `Removed the key ${listed.keyId} of profile "${profile}" from ${store.name} (IAM still has it: delete it there if nothing else uses it).${still}`;
+}
+
+/**
+ * `keys rotate`: IAM makes a new key (signed through a 15-minute MFA session when the profile has mfa_serial),
+ * STS must take it (retried up to 30 s), it replaces the old one where that was kept, and only then is the old
+ * one deleted. On any failure the old key stays stored and working, and a new key that was made is deleted.
+ */
+export async function rotateKey(place: KeysPlace, profile: string): Promise<string> {
+  const keyProfile = resolveKeyProfile(readConfig(place), profile, place.env);
+  const where = keyProfile.keys === undefined ? undefined : await openStore(place, keyProfile.keys.store);
+  const old: StoredKey | undefined = where === undefined ? fileKeyAsStored(place, profile) : await where.read(profile);
+  if (old === undefined) {
+    throw new UserError(`profile "${profile}" has no key to rotate ${where === undefined ? `in ${place.credentialsFile ?? "the AWS credentials file"}` : `in ${where.name}`}: store one with vegas-credentials keys add -p ${profile}`);
+  }
+  const identity = await callerIdentity(old, keyProfile.sts, place.reporter).catch((error: unknown) => {
+    throw new UserError(`profile "${profile}": STS does not take its current key ${maskKeyId(old.accessKeyId)} (${awsProblem(error, "STS", keyProfile.sts.endpointUrl)}): nothing was changed`);
+  });
+  const userName = userNameOf(identity.arn);
+  if (userName === undefined) throw new UserError(`profile "${profile}": its key belongs to ${identity.arn}, not an IAM user: only an IAM user's access keys can be rotated`);
+  const signer = await iamSigner(place, keyProfile, old);
+  const iam = await openAccessKeys(signer, keyProfile.iam, place.reporter);
+  try {
+    const made = await iam.create(userName).catch((error: unknown) => {
+      throw createRefused(error, profile, userName, keyProfile);
+    });
+    const fresh: StoredKey = { profile, ...made, addedAt: place.now };
+    const undo = async (why: string): Promise<never> => {
+      const deleted = await iam.remove(userName, made.accessKeyId).then(
+        () => `the new key ${maskKeyId(made.accessKeyId)} was deleted again`,
+        (error: unknown) => `the new key ${maskKeyId(made.accessKeyId)} could not be deleted (${awsProblem(error, "IAM", keyProfile.iam.endpointUrl)}): delete it with aws iam delete-access-key --user-name ${userName} --access-key-id ${made.accessKeyId}`,
+      );
+      throw new UserError(`profile "${profile}": ${why}; the old key ${maskKeyId(old.accessKeyId)} stays stored and working, and ${deleted}`);
+    };
+    if (!(await acceptedInTime(made, keyProfile, place.reporter))) await undo(`STS did not take the new key within ${NEW_KEY_WAIT_MS / 1000} s`);
+    try {
+      await replaceKey(place, where, old, fresh);
+    } catch (error) {
+      await undo(`the new key could not be stored (${error instanceof Error ? error.message : String(error)})`);
+    }
+    try {
+      await iam.remove(userName, old.accessKeyId);
+    } catch (error) {
+      await replaceKey(place, where, fresh, old);
+      await undo(`IAM would not delete the old key (${awsProblem(error, "IAM", keyProfile.iam.endpointUrl)})`);
+    }
+    return `Rotated the access key of profile "${profile}" (IAM user ${userName}): ${maskKeyId(old.accessKeyId)} deleted, ${maskKeyId(made.accessKeyId)} stored in ${where?.name ?? place.credentialsFile} and working.`;
+  } finally {
+    iam.close();
+  }
+}
+
+function prepare(place: KeysPlace, profile: string, storeText: string | undefined, verb: string): { keyProfile: KeyProfile; kind: KeyStoreKind } {
+  if (!PLAIN_NAME.test(profile)) throw new UserError(`keys ${verb} --profile ${JSON.stringify(printableLine(profile))}: use a profile name of letters, digits and @ . + = , : / _ - (no spaces, quotes or control characters)`, 2);
+  const keyProfile = resolveKeyProfile(readConfig(place), profile, place.env);
+  for (const key of ["sso_session", "sso_start_url", "credential_process", "role_arn", "credential_source", "login_session"]) {
+    if (readConfig(place).profiles.get(profile)?.[key]) throw new UserError(`profile "${profile}" in ${place.configFile} gets its credentials from ${key}, not from an access key: there is no key to keep`);
+  }
+  return { keyProfile, kind: storeOption(storeText) ?? keyProfile.keys?.store ?? "os" };
+}
+
+function storeOption(value: string | undefined): KeyStoreKind | undefined {
+  if (value === undefined) return undefined;
+  const kind = parseKeyStore(value);
+  if (kind !== "os" && kind !== "file") throw new UserError(`--store ${kind}`, 2);
+  return kind;
+}
+
+function readConfig(place: KeysPlace) {
+  const text = readFileToEdit(place.configFile, "the AWS config file").text;
+  return { path: place.configFile, profiles: parseAwsConfig(text, place.configFile) };
+}
+
+function openStore(place: KeysPlace, kind: KeyStoreKind): Promise<KeyStore> {
+  return openKeyStore(kind, { env: place.env, gui: place.gui, stateFolder: place.stateFolder });
+}
+
+/** The profile's key in the credentials file, as written there; undefined when the section has none. */
+function credentialsFileKey(place: KeysPlace, profile: string): LongTermKey | undefined {
+  if (place.credentialsFile === undefined) return undefined;
+  const section = readSection(readFileToEdit(place.credentialsFile, "the AWS credentials file").text, profile, "credentials");
+  const accessKeyId = section?.aws_access_key_id;
+  const secretAccessKey = section?.aws_secret_access_key;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  if (section?.aws_session_token) throw new UserError(`profile "${profile}" in ${place.credentialsFile} has aws_session_token: those are temporary credentials, not a key to keep`);
+  return { accessKeyId, secretAccessKey };
+}
+
+function fileKeyAsStored(place: KeysPlace, profile: string): StoredKey | undefined {
+  const key = credentialsFileKey(place, profile);
+  return key === undefined ? undefined : { profile, ...key, addedAt: place.now };
+}
+
+async function keyFromStdin(profile: string): Promise<LongTermKey> {
+  const lines = (await Bun.stdin.text()).split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
+  if (lines.length !== 2) throw new UserError(`keys add -p ${profile} --stdin: give the access key ID and the secret access key on stdin, one per line (got ${lines.length} lines)`);
+  return { accessKeyId: lines[0] ?? "", secretAccessKey: lines[1] ?? "" };
+}
+
+async function keyFromPerson(place: KeysPlace, profile: string): Promise<LongTermKey> {
+  const cannot = `keys add -p ${profile} asks for the key at a terminal, and there is none here: pipe it in with --stdin`;
+  const accessKeyId = (await askPerson(`AWS access key ID for profile "${profile}": `, false, place, cannot)).trim();
+  const secretAccessKey = (await askPerson("Secret access key (not shown): ", true, place, cannot)).trim();
+  return { accessKeyId, secretAccessKey };
+}
+
+/**
+ * The shared part of add and import: the key checked (its form, then STS), stored, vegas_keys set in the config
+ * file, and (import) its two lines removed from the credentials file. A failure at any step undoes the steps
+ * before it: the store, the config file and the credentials file end as they were.
+ */
+async function storeCheckedKey(place: KeysPlace, keyProfile: KeyProfile, kind: KeyStoreKind, key: LongTermKey, removeFrom: string | undefined): Promise<string> {
+  const profile = keyProfile.name;
+  const problem = accessKeyProblem(key.accessKeyId, key.secretAccessKey);
+  if (problem !== undefined) throw new UserError(`profile "${profile}": ${problem}; nothing was stored`);
+  const identity = await callerIdentity(key, keyProfile.sts, place.reporter).catch((error: unknown) => {
+    throw new UserError(`profile "${profile}": STS does not take the key ${maskKeyId(key.accessKeyId)} (${awsProblem(error, "STS", keyProfile.sts.endpointUrl)}): check the key ID and the secret; nothing was stored`);
+  });
+  const store = await openStore(place, kind);
+  await store.write({ profile, ...key, addedAt: place.now });
+  const lines = [`Stored the access key ${maskKeyId(key.accessKeyId)} of ${identity.arn} for profile "${profile}" in ${store.name}.`];
+  let configEdit: Edit | undefined;
+  try {
+    configEdit = await editFile(place.configFile, "the AWS config file", (text) => withSetting(text, profile, "config", "vegas_keys", kind));
+    if (configEdit !== undefined) lines.push(`${place.configFile}: vegas_keys = ${kind} set on profile "${profile}".`);
+    if (removeFrom !== undefined) {
+      await editFile(removeFrom, "the AWS credentials file", (text) => withoutSettings(text, profile, "credentials", KEY_SETTINGS));
+      lines.push(`${removeFrom}: aws_access_key_id and aws_secret_access_key of [${profile}] removed.`);
+    }
+  } catch (error) {
+    if (configEdit !== undefined) await undoEdit(configEdit).catch(() => {});
+    await store.remove(profile).catch(() => {});
+    throw error;
+  }
+  return lines.join("\n");
+}
+
+interface Edit {
+  readonly before: FileToEdit;
+  readonly after: string;
+}
+
+/** A change to an AWS file, under the lock `config add` takes; undefined when it changes nothing. */
+async function editFile(path: string, what: string, change: (text: string) => string): Promise<Edit | undefined> {
+  const first = readFileToEdit(path, what);
+  (require("node:fs") as typeof import("node:fs")).mkdirSync((require("node:path") as typeof import("node:path")).dirname(first.target), { recursive: true, mode: 0o700 });
+  const lock = await acquireLock(`${first.target}.vegas-credentials.lock`, {
+    timeoutMs: LOCK_TIMEOUT_MS,
+    onWait: () => {},
+    timeoutError: (holder) => new UserError(`another run${holder === undefined ? "" : ` (process ${holder.pid})`} has been changing ${path} for ${LOCK_TIMEOUT_MS / 1000} s: wait for it, then run again`),
+  });
+  try {
+    const before = readFileToEdit(path, what);
+    const after = change(before.text);
+    if (after === before.text) return undefined;
+    writeEditedFile(before, after);
+    return { before, after };
+  } finally {
+    lock.release();
+  }
+}
+
+/** Puts back what `edit` changed, if nothing else has changed the file since. */
+async function undoEdit(edit: Edit): Promise<void> {
+  await editFile(edit.before.path, edit.before.what, (text) => (text === edit.after ? edit.before.text : text));
+}
+
+async function replaceKey(place: KeysPlace, store: KeyStore | undefined, from: StoredKey, to: StoredKey): Promise<void> {
+  if (store !== undefined) return store.write(to);
+  const path = place.credentialsFile;
+  if (path === undefined) throw new UserError("there is no AWS credentials file to write the new key to");
+  const edit = await editFile(path, "the AWS credentials file", (text) => {
+    const section = readSection(text, from.profile, "credentials");
+    if (section?.aws_access_key_id !== from.accessKeyId) throw new UserError(`${path} changed meanwhile (the key of [${from.profile}] is no longer ${maskKeyId(from.accessKeyId)})`);
+    return withSetting(withSetting(text, from.profile, "credentials", "aws_access_key_id", to.accessKeyId), from.profile, "credentials", "aws_secret_access_key", to.secretAccessKey);
+  });
+  if (edit === undefined) throw new UserError(`${path} could not be changed`);
+}
+
+/** What signs the IAM calls: a 15-minute MFA session when the profile has an MFA device, else the key itself. */
+async function iamSigner(place: KeysPlace, keyProfile: KeyProfile, key: LongTermKey): Promise<Signer> {
+  const source = keyProfile.source;
+  if (source === undefined) return key;
+  const cache = place.cacheFolder === undefined ? undefined : await openCacheStore(place.cacheFolder).catch(() => undefined);
+  const code = await mfaCodeAsker(source, keyProfile.name, { env: place.env, gui: place.gui }, place.reporter, cache)();
+  return shortMfaSession(key, keyProfile.sts, source.mfaSerial, code, place.reporter).catch((error: unknown) => {
+    const rejected = /MultiFactorAuthentication failed/i.test(String((error as Error).message)) ? "STS rejected the MFA code (wrong, expired or already used): wait for the next code and run again" : awsProblem(error, "STS", keyProfile.sts.endpointUrl);
+    throw new UserError(`profile "${keyProfile.name}": no MFA session for IAM (${rejected}): nothing was changed`);
+  });
+}
+
+function createRefused(error: unknown, profile: string, userName: string, keyProfile: KeyProfile): UserError {
+  const name = (error as { name?: string }).name;
+  if (name === "LimitExceededException" || name === "LimitExceeded") {
+    return new UserError(`profile "${profile}": IAM user ${userName} already has two access keys, IAM's limit: delete the one not in use (aws iam list-access-keys --user-name ${userName}), then rotate again; nothing was changed`);
+  }
+  if (name === "AccessDenied" || name === "AccessDeniedException") {
+    return new UserError(`profile "${profile}": IAM refused to make a new key (${awsProblem(error, "IAM", keyProfile.iam.endpointUrl)}): your policy must allow iam:CreateAccessKey and iam:DeleteAccessKey on your own user; nothing was changed`);
+  }
+  return new UserError(`profile "${profile}": IAM CreateAccessKey failed (${awsProblem(error, "IAM", keyProfile.iam.endpointUrl)}): nothing was changed`);
+}
+
+/** Whether STS takes the new key within NEW_KEY_WAIT_MS (a new IAM key takes a few seconds to reach it). */
+async function acceptedInTime(key: LongTermKey, keyProfile: KeyProfile, reporter: Reporter): Promise<boolean> {
+  const deadline = Date.now() + NEW_KEY_WAIT_MS;
+  for (let attempt = 1; attempt <= NEW_KEY_WAIT_MS / NEW_KEY_RETRY_MS; attempt++) {
+    try {
+      await callerIdentity(key, keyProfile.sts, reporter);
+      return true;
+    } catch (error) {
+      reporter.verbose(`the new key is not taken yet (attempt ${attempt}: ${awsProblem(error, "STS", keyProfile.sts.endpointUrl)})`);
+    }
+    if (Date.now() + NEW_KEY_RETRY_MS > deadline) return false;
+    await Bun.sleep(NEW_KEY_RETRY_MS);
+  }
+  return false;
+}
