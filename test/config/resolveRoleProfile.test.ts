@@ -106,6 +106,29 @@ describe("MFA sessions", () => {
   });
 });
 
+describe("where the source profile's key lives (vegas_keys)", () => {
+  const withSource = (lines: string) => `${SOURCE}${lines}${ROLE}`;
+  const keysOf = (lines: string) => resolveRoleProfile(config(withSource(lines)), "frank@concerts", {}).source;
+
+  test("nowhere of ours unless set; os or file, with a 90-day age by default", () => {
+    expect(keysOf("").keys).toBeUndefined();
+    expect(keysOf("").credentialsFrom).toBe("keys");
+    expect(keysOf("vegas_keys = os\n").keys).toEqual({ store: "os", maxAgeDays: 90 });
+    expect(keysOf("vegas_keys = os\n").credentialsFrom).toBe("store");
+    expect(keysOf("vegas_keys = file\nvegas_key_max_age_days = 0\n").keys).toEqual({ store: "file", maxAgeDays: 0 });
+  });
+
+  test.each([
+    ["vegas_keys = keychain\n", 'vegas_keys "keychain" is not a key store: write os (the OS\'s keystore) or file (a sealed file with a passphrase), or remove it to keep the key in the AWS credentials file'],
+    ["vegas_keys = os\nvegas_key_max_age_days = soon\n", 'vegas_key_max_age_days "soon" is not a whole number of days: use a whole number of days from 1 to 3650, or 0 to never be told'],
+    ["vegas_keys = os\nvegas_key_max_age_days = 9999\n", "vegas_key_max_age_days 9999 is out of range: use a whole number of days from 1 to 3650, or 0 to never be told"],
+    ["vegas_key_max_age_days = 30\n", "vegas_key_max_age_days is set but vegas_keys is not: the age of a key is known only in a store (vegas-credentials keys import moves it there)"],
+    ["vegas_keys = os\nsso_session = corp\n", "vegas_keys is set on a profile whose credentials come from elsewhere (SSO, aws login, a role or a credential_process): remove it, or those settings"],
+  ])("%p is one line naming the source profile", (lines, problem) => {
+    expect(errorOf(withSource(lines))).toBe(`profile "default" (the vegas_source_profile of "frank@concerts") in ${FILE}: ${problem}`);
+  });
+});
+
 describe("MFA timeout", () => {
   const withSource = (lines: string) => `${SOURCE}${lines}${ROLE}`;
 
