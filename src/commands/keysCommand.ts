@@ -215,9 +215,25 @@ function fileKeyAsStored(place: KeysPlace, profile: string): StoredKey | undefin
 }
 
 async function keyFromStdin(profile: string): Promise<LongTermKey> {
-  const lines = (await Bun.stdin.text()).split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
+  const lines = readStdin().split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
   if (lines.length !== 2) throw new UserError(`keys add -p ${profile} --stdin: give the access key ID and the secret access key on stdin, one per line (got ${lines.length} lines)`);
   return { accessKeyId: lines[0] ?? "", secretAccessKey: lines[1] ?? "" };
+}
+
+/**
+ * All of stdin. Read synchronously: the Windows build's Bun.stdin.text() let the process end (exit 0, nothing
+ * printed) while a pipe was still being read.
+ */
+function readStdin(): string {
+  const fs = require("node:fs") as typeof import("node:fs");
+  try {
+    return fs.readFileSync(0, "utf8");
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "EIO";
+    // A closed or absent stdin is an empty one.
+    if (code === "EOF" || code === "EBADF" || code === "ENXIO") return "";
+    throw error;
+  }
 }
 
 async function keyFromPerson(place: KeysPlace, profile: string): Promise<LongTermKey> {

@@ -49,6 +49,9 @@ function config(): string {
     // A bare name, found on PATH as NAME.cmd.
     source("bare-source", "otp"),
     role("bare", "bare-source"),
+    // Its key in the Credential Manager (keys add), nowhere in the credentials file.
+    source("stored-source", windows(join(tools, "otp.cmd")), "vegas_keys = os\n"),
+    role("via-store", "stored-source"),
   ].join("");
 }
 
@@ -193,6 +196,24 @@ describe.skipIf(missing.length > 0 && process.env.CI !== "true")("the windows-x6
       // PowerShell's drive is Env: or env: alike.
       expect(result.stdout.replace(/": "/g, '":"').replace(/^\$Env:/gm, "$env:")).toContain(line);
     }
+  });
+
+  test("keys add stores the key in the Credential Manager (advapi32 through bun:ffi); a miss signs with it; list and remove", async () => {
+    const added = await wine.run(exe, { args: ["keys", "add", "-p", "stored-source", "--stdin"], env: { ...env, AWS_ENDPOINT_URL_STS: sts.url }, stdin: `${SOURCE_KEY.id}\r\n${SOURCE_KEY.secret}\r\n`, timeoutMs: 40_000 });
+    expect(added.stderr).toBe("");
+    expect(added.stdout).toContain('for profile "stored-source" in the Windows Credential Manager.');
+    const listed = await run(["keys", "list", "--json"]);
+    expect(JSON.parse(listed.stdout)).toEqual([{ profile: "stored-source", store: "os", keyId: "AKIA…MPLE", addedAt: expect.any(String), ageDays: 0 }]);
+    const calls = sts.calls.length;
+    succeededWith(await run(["assume", "--profile", "via-store"]));
+    expect(sts.calls.slice(calls).map((call) => [call.action, call.accessKeyId])).toEqual([["AssumeRole", SOURCE_KEY.id]]);
+    const removed = await run(["keys", "remove", "-p", "stored-source", "--yes"]);
+    expect(removed.stdout).toContain('Removed the key AKIA…MPLE of profile "stored-source" from the Windows Credential Manager');
+    expect(JSON.parse((await run(["keys", "list", "--json"])).stdout)).toEqual([]);
+    await run(["cache", "clean"]);
+    const missingKey = await run(["assume", "--profile", "via-store"]);
+    expect(missingKey.exitCode).toBe(1);
+    expect(missingKey.stderr).toContain('its source profile "stored-source" has vegas_keys = os, but the Windows Credential Manager holds no key for it');
   });
 
   test("serve answers a request from the Linux side with the token, and refuses one without it", async () => {
