@@ -6,6 +6,8 @@ import { isUserError, UserError } from "../userError.ts";
 import { LOG_FILE } from "../log/runLog.ts";
 import { findDialog } from "../mfa/findDialog.ts";
 import { findYkman } from "../mfa/ykman.ts";
+import { findProgram } from "../mfa/findProgram.ts";
+import { osStoreName } from "../keys/openKeyStore.ts";
 import { stateFolderPath } from "../log/stateFolder.ts";
 import type { Env } from "../environment.ts";
 
@@ -79,6 +81,17 @@ export function describeFile(where: Place): string {
 export function describeDialog(env: Env, gui: boolean): string {
   const dialog = findDialog(env, gui);
   return "driver" in dialog ? `${dialog.driver.program} (${dialog.path})` : `none: ${dialog.unavailable}`;
+}
+
+/** The OS's keystore and whether it can be reached from here (nothing is opened: this reads the environment). */
+export function describeOsKeyStore(env: Env, platform: NodeJS.Platform = process.platform): string {
+  const name = osStoreName(platform);
+  if (platform === "win32") return `${name} (advapi32)`;
+  if (platform === "darwin") return `${name} (/usr/bin/security)`;
+  const tool = findProgram("secret-tool", env, ["/usr/bin"]);
+  if (tool === undefined) return `${name}: not usable here, secret-tool not found (Debian: libsecret-tools)`;
+  if (!env.DBUS_SESSION_BUS_ADDRESS && !env.DISPLAY) return `${name}: not usable here, no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS)`;
+  return `${name} (${tool})`;
 }
 
 export function describeYkman(env: Env): string {

@@ -103,6 +103,21 @@ export function keysJson(rows: readonly KeyRow[]): object[] {
   return rows.map((row) => ({ profile: row.profile, store: row.store, keyId: row.keyId, addedAt: row.addedAt?.toISOString() ?? null, ageDays: row.ageDays ?? null }));
 }
 
+/** The row `config show-profile` adds for a source whose key is in a store: which key it holds, or why none. */
+export async function storedKeyRow(keys: { source: string; store: KeyStoreKind }, place: { env: Env; gui: boolean; stateFolder: string | undefined }, now: Date): Promise<{ key: string; value: string; from: string }> {
+  const key = "  key";
+  try {
+    const store = await openKeyStore(keys.store, place);
+    const listed = (await store.list()).find((listing) => listing.profile === keys.source);
+    if (listed === undefined) return { key, value: "none", from: `${store.name} holds no key for "${keys.source}": vegas-credentials keys add -p ${keys.source}` };
+    const age = listed.addedAt === undefined ? "" : `, added ${listed.addedAt.toISOString().slice(0, 10)} (${keyAgeDays(listed.addedAt, now)} days ago)`;
+    return { key, value: listed.keyId, from: `in ${store.name}${age}` };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { key, value: "unknown", from: error.message };
+  }
+}
+
 function keyRow(listing: KeyListing, store: KeyStoreKind, storeName: string, now: Date): KeyRow {
   return { ...listing, store, storeName, ageDays: listing.addedAt === undefined ? undefined : keyAgeDays(listing.addedAt, now) };
 }

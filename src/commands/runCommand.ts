@@ -6,12 +6,14 @@ import { renderTable } from "../output/table.ts";
 import { closeNames } from "../config/closeNames.ts";
 import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
 import { homeFolder } from "../files/homeFolder.ts";
+import { joinPath } from "../files/joinPath.ts";
+import { KEYS_FILE } from "../keys/openKeyStore.ts";
 import { printableLine } from "../output/printableText.ts";
 import { isUserError, UserError } from "../userError.ts";
 import { takeInventory } from "./cacheInventory.ts";
 import { describeCleaning, entriesToClean } from "./cacheClean.ts";
 import { inventoryJson, inventoryTable } from "./cacheList.ts";
-import { describeDialog, describeFile, describeYkman, type Place, pathOf, places, terminalAvailable } from "./configList.ts";
+import { describeDialog, describeFile, describeOsKeyStore, describeYkman, type Place, pathOf, places, terminalAvailable } from "./configList.ts";
 import { describeProfile } from "./showProfile.ts";
 
 export interface CommandContext {
@@ -80,7 +82,12 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
     case "config show-profile": {
       const description = describeProfile(readConfigFile(pathOf(where.configFile)), String(args.options.profile), env);
       const lines = [printableLine(`profile ${description.name} in ${description.file}`), ""];
-      if (description.rows.length > 0) lines.push(renderTable(["SETTING", "VALUE", "FROM"], description.rows.map((row) => [row.key, row.value || "-", row.from]), style), "");
+      const rows = [...description.rows];
+      if (description.keyStore !== undefined) {
+        const { storedKeyRow } = await import("./keysCommand.ts");
+        rows.push(await storedKeyRow(description.keyStore, { env, gui: args.gui, stateFolder: typeof where.stateFolder === "string" ? where.stateFolder : undefined }, now));
+      }
+      if (rows.length > 0) lines.push(renderTable(["SETTING", "VALUE", "FROM"], rows.map((row) => [row.key, row.value || "-", row.from]), style), "");
       if (description.checksum !== undefined) lines.push(`checksum: ${description.checksum}`);
       lines.push(description.problems.length === 0 ? `${emoji(style, "✅")}problems: none` : `${emoji(style, "❌")}${paint(style, "red", `problems (${description.problems.length}):`)}`);
       for (const problem of description.problems) lines.push(`  - ${printableLine(problem)}`);
@@ -170,6 +177,8 @@ function configListRows(where: ReturnType<typeof places>, env: Record<string, st
     ["terminal", terminalAvailable() ? "available (/dev/tty)" : "none: the MFA code can come only from a dialog or a YubiKey"],
     ["dialog", describeDialog(env, gui)],
     ["ykman", describeYkman(env)],
+    ["keystore (vegas_keys = os)", describeOsKeyStore(env)],
+    ["keys file (vegas_keys = file)", typeof where.stateFolder === "string" ? describeFile(joinPath(where.stateFolder, KEYS_FILE)) : describeFile(where.stateFolder)],
   ];
 }
 

@@ -4,7 +4,7 @@ import type { ConfigFile, Settings } from "../config/readConfigFile.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { credentialIdentity, requestedDurationSeconds, type RoleProfile } from "../config/roleProfile.ts";
 import { machineSessionNameSources } from "../config/sessionNameSources.ts";
-import { DEFAULT_MFA_SESSION_SECONDS, DEFAULT_MFA_TIMEOUT_SECONDS } from "../config/settingChecks.ts";
+import { type KeyStoreKind, DEFAULT_KEY_MAX_AGE_DAYS, DEFAULT_MFA_SESSION_SECONDS, DEFAULT_MFA_TIMEOUT_SECONDS } from "../config/settingChecks.ts";
 import type { Env } from "../environment.ts";
 import { windowsCommand } from "../mfa/windowsCommand.ts";
 
@@ -17,6 +17,8 @@ export interface SettingRow {
 
 export interface ProfileDescription {
   readonly name: string;
+  /** The source profile's name and store, when its key is in one (vegas_keys): the caller looks there. */
+  readonly keyStore?: { readonly source: string; readonly store: KeyStoreKind };
   readonly file: string;
   readonly rows: readonly SettingRow[];
   /** A short digest of everything that keys the profile's cache entry (see credentialIdentity). */
@@ -25,7 +27,7 @@ export interface ProfileDescription {
 }
 
 const ROLE_KEYS = ["vegas_role_arn", "vegas_source_profile", "duration_seconds", "role_session_name", "external_id", "region", "endpoint_url", "sts_regional_endpoints", "credential_process"];
-const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubikey_label", "vegas_mfa_timeout", "vegas_mfa_session", "vegas_mfa_session_duration", "vegas_mfa_process"];
+const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubikey_label", "vegas_mfa_timeout", "vegas_mfa_session", "vegas_mfa_session_duration", "vegas_mfa_process", "vegas_keys", "vegas_key_max_age_days"];
 const KNOWN_VEGAS_KEYS = [...ROLE_KEYS, ...SOURCE_KEYS].filter((key) => key.startsWith("vegas_"));
 
 /** `config show-profile`: every setting after defaults and fallbacks, validated, its problems listed. */
@@ -77,11 +79,14 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   if (profile?.source.mfaProcess !== undefined) rows.push(programRow(profile.source.mfaProcess, env));
   fromSource("vegas_mfa_session", ["false", "default"]);
   if (profile?.source.mfaSession !== undefined) fromSource("vegas_mfa_session_duration", [String(DEFAULT_MFA_SESSION_SECONDS), "default"]);
+  fromSource("vegas_keys", ["-", "default: the source profile's key is wherever the AWS SDK finds it (the credentials file)"]);
+  if (profile?.source.keys !== undefined) fromSource("vegas_key_max_age_days", [String(DEFAULT_KEY_MAX_AGE_DAYS), "default"]);
 
   problems.push(...credentialProcessProblems(name, settings.credential_process, config.path));
   problems.push(...unknownKeys(name, settings, config.path), ...(source === undefined || sourceName === undefined ? [] : unknownKeys(sourceName, source, config.path)));
   const checksum = profile === undefined ? undefined : new Bun.CryptoHasher("sha256").update(credentialIdentity(profile)).digest("hex").slice(0, 16);
-  return { name, file: config.path, rows, checksum, problems };
+  const keys = profile?.source.keys;
+  return { name, file: config.path, rows, checksum, problems, ...(keys === undefined || profile === undefined ? {} : { keyStore: { source: profile.source.name, store: keys.store } }) };
 }
 
 /** The words vegas_mfa_process runs, as this OS splits and finds them (a JSON array: nothing is ambiguous). */

@@ -143,6 +143,44 @@ describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys i
     }
   });
 
+  test("a key older than vegas_key_max_age_days: one line at the terminal on a miss; show-profile and config list say where the key is", async () => {
+    newSandbox();
+    writeFileSync(join(sandbox.home, ".aws", "credentials"), "");
+    writeFileSync(join(sandbox.home, ".aws", "config"), readmeConfig(`endpoint_url = ${sts.url}\n`).replace("[default]\n", "[default]\nvegas_keys = os\n"));
+    const added = new Date(Date.now() - 120 * 86_400_000);
+    secrets.secretTool(["store", "--label=old", "application", "vegas-credentials", "profile", "default"], JSON.stringify({ version: 1, profile: "default", accessKeyId: SOURCE_KEY.id, secretAccessKey: SOURCE_KEY.secret, addedAt: added.toISOString() }));
+
+    const shown = await sandbox.run([BINARY, "config", "show-profile", "-p", "frank@concerts"]);
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`vegas_keys\\s+os\\s+\\[default\\]`));
+    expect(shown.stdout).toMatch(new RegExp(`vegas_key_max_age_days\\s+90\\s+default`));
+    expect(shown.stdout).toMatch(new RegExp(`  key\\s+${MASKED}\\s+in the Secret Service, added ${added.toISOString().slice(0, 10)} \\(120 days ago\\)`));
+    const listed = await sandbox.run([BINARY, "config", "list"]);
+    expect(listed.stdout).toMatch(/keystore \(vegas_keys = os\)\s+the Secret Service \(\/usr\/bin\/secret-tool\)/);
+
+    const run = await sandbox.inTerminal([BINARY, "assume", "--profile=frank@concerts"]);
+    try {
+      await run.waitForText(`vegas-credentials: the access key of profile "default" (${MASKED}) is 120 days old: rotate it with vegas-credentials keys rotate -p default`);
+      await run.waitForText("MFA code for");
+      await run.type("234567");
+      await run.pressEnter();
+      const result = await run.done();
+      expect(result.exitCode).toBe(0);
+      // The line is for the person at the terminal, not the AWS tool's stderr.
+      expect(result.stderr).toBe("");
+    } catch (error) {
+      await run.kill();
+      throw error;
+    }
+
+    // 0 turns it off.
+    await sandbox.run([BINARY, "cache", "clean"]);
+    writeFileSync(join(sandbox.home, ".aws", "config"), readmeConfig(`endpoint_url = ${sts.url}\n`).replace("[default]\n", "[default]\nvegas_keys = os\nvegas_key_max_age_days = 0\n"));
+    const quiet = await sandbox.assumeTyping("frank@concerts", "345678");
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.screen).not.toContain("days old");
+  });
+
   async function restartUnlocked(): Promise<void> {
     await secrets.stop();
     secrets = await SecretService.start();
