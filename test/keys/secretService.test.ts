@@ -181,6 +181,30 @@ describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys i
     expect(quiet.screen).not.toContain("days old");
   });
 
+  test("an aws-vault user's steps: keys import, the README's config, then the AWS CLI asks for one code and the credentials file holds no key", async () => {
+    newSandbox();
+    writeFileSync(join(sandbox.home, ".aws", "credentials"), `[default]\naws_access_key_id = ${SOURCE_KEY.id}\naws_secret_access_key = ${SOURCE_KEY.secret}\n`);
+    expect((await keys("import", "-p", "default")).exitCode).toBe(0);
+    expect(readFileSync(join(sandbox.home, ".aws", "credentials"), "utf8")).toBe("[default]\n");
+    const callerIdentity = ["aws", "sts", "get-caller-identity", "--profile", "frank@concerts", "--endpoint-url", sts.url, "--output", "json"];
+    const first = await sandbox.inTerminal(callerIdentity);
+    try {
+      await first.waitForText("MFA code for", 20_000);
+      await first.type("567890");
+      await first.pressEnter();
+      const result = await first.done();
+      expect(result.exitCode).toBe(0);
+      expect(JSON.parse(result.stdout).Arn).toBe("arn:aws:sts::222222222222:assumed-role/SingerRole/SinatraAtTheSands");
+    } catch (error) {
+      await first.kill();
+      throw error;
+    }
+    // Once: the next call is answered from the cache, with no terminal to ask at.
+    const second = await sandbox.run(callerIdentity);
+    expect(second.exitCode).toBe(0);
+    expect(JSON.parse(second.stdout).Arn).toBe("arn:aws:sts::222222222222:assumed-role/SingerRole/SinatraAtTheSands");
+  });
+
   async function restartUnlocked(): Promise<void> {
     await secrets.stop();
     secrets = await SecretService.start();
