@@ -1,8 +1,9 @@
 import { acquireLock } from "../cache/fileLock.ts";
 import { openCacheStore } from "../cache/cacheStore.ts";
 import { type FileToEdit, readFileToEdit, writeEditedFile } from "../config/editFile.ts";
-import { readSection, withSetting, withoutSettings } from "../config/iniSections.ts";
-import { parseAwsConfig } from "../config/parseAwsConfig.ts";
+import { withSetting, withoutSettings } from "../config/iniSections.ts";
+import { parseAwsConfig, parseCredentialsFile } from "../config/parseAwsConfig.ts";
+import { readConfigFile } from "../config/readConfigFile.ts";
 import { type KeyProfile, resolveKeyProfile } from "../config/resolveRoleProfile.ts";
 import { type KeyStoreKind, parseKeyStore } from "../config/settingChecks.ts";
 import { mfaCodeAsker } from "../credentials/fetchRoleCredentials.ts";
@@ -15,7 +16,7 @@ import type { OutputStyle } from "../output/outputStyle.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { renderTable } from "../output/table.ts";
 import { printableLine } from "../output/printableText.ts";
-import { awsProblem, callerIdentity, openAccessKeys, shortMfaSession, type Signer, userNameOf } from "../sts/accessKeyCalls.ts";
+import { type AccessKeys, awsProblem, callerIdentity, openAccessKeys, refusedByService, shortMfaSession, type Signer, userNameOf } from "../sts/accessKeyCalls.ts";
 import type { LongTermKey } from "../sts/stsClient.ts";
 import { UserError } from "../userError.ts";
 
@@ -134,7 +135,7 @@ export async function removeKey(place: KeysPlace, profile: string, options: { ye
     const answer = await askPerson(`Remove the key ${listed.keyId} of profile "${profile}" from ${store.name}? [y/N] `, false, place, "keys remove asks before it removes a key, and nothing can ask here: run it with --yes");
     if (!/^y(es)?$/i.test(answer.trim())) return "Nothing was removed.";
   }
-  await store.remove(profile);
+  if (!(await store.remove(profile))) return `${store.name} held no key for profile "${profile}" any more: nothing was removed.`;
   const still = keyProfile.keys === undefined ? "" : `\n[${profile === "default" ? "default" : `profile ${profile}`}] still has vegas_keys = ${keyProfile.keys.store}: store a new key with vegas-credentials keys add -p ${profile}, or remove that line`;
   return `Removed the key ${listed.keyId} of profile "${profile}" from ${store.name} (IAM still has it: delete it there if nothing else uses it).${still}`;
 }
@@ -163,36 +164,85 @@ export async function rotateKey(place: KeysPlace, profile: string): Promise<stri
       throw createRefused(error, profile, userName, keyProfile);
     });
     const fresh: StoredKey = { profile, ...made, addedAt: place.now };
-    const undo = async (why: string): Promise<never> => {
-      const deleted = await iam.remove(userName, made.accessKeyId).then(
-        () => `the new key ${maskKeyId(made.accessKeyId)} was deleted again`,
-        (error: unknown) => `the new key ${maskKeyId(made.accessKeyId)} could not be deleted (${awsProblem(error, "IAM", keyProfile.iam.endpointUrl)}): delete it with aws iam delete-access-key --user-name ${userName} --access-key-id ${made.accessKeyId}`,
-      );
-      throw new UserError(`profile "${profile}": ${why}; the old key ${maskKeyId(old.accessKeyId)} stays stored and working, and ${deleted}`);
-    };
-    if (!(await acceptedInTime(made, keyProfile, place.reporter))) await undo(`STS did not take the new key within ${NEW_KEY_WAIT_MS / 1000} s`);
+    const rotation: Rotation = { place, where, old, fresh, iam, userName, iamUrl: keyProfile.iam.endpointUrl };
+    if (!(await acceptedInTime(made, keyProfile, place.reporter))) await abandonNewKey(rotation, `STS did not take the new key within ${NEW_KEY_WAIT_MS / 1000} s`);
     try {
       await replaceKey(place, where, old, fresh);
     } catch (error) {
-      await undo(`the new key could not be stored (${error instanceof Error ? error.message : String(error)})`);
+      await abandonNewKey(rotation, `the new key could not be stored (${error instanceof Error ? error.message : String(error)})`);
     }
-    try {
-      await iam.remove(userName, old.accessKeyId);
-    } catch (error) {
-      await replaceKey(place, where, fresh, old);
-      await undo(`IAM would not delete the old key (${awsProblem(error, "IAM", keyProfile.iam.endpointUrl)})`);
-    }
+    await deleteOldKey(rotation);
     return `Rotated the access key of profile "${profile}" (IAM user ${userName}): ${maskKeyId(old.accessKeyId)} deleted, ${maskKeyId(made.accessKeyId)} stored in ${where?.name ?? place.credentialsFile} and working.`;
   } finally {
     iam.close();
   }
 }
 
+/** A rotation under way: the new key made, the old one still in IAM. */
+interface Rotation {
+  readonly place: KeysPlace;
+  readonly where: KeyStore | undefined;
+  readonly old: StoredKey;
+  readonly fresh: StoredKey;
+  readonly iam: AccessKeys;
+  readonly userName: string;
+  readonly iamUrl: string;
+}
+
+/**
+ * Back to where the rotation began: the old key where it was kept (a write reported failed may have landed),
+ * then the new key deleted from IAM. Throws the line that says what happened.
+ */
+async function abandonNewKey(rotation: Rotation, why: string): Promise<never> {
+  const { place, where, old, fresh, iam, userName, iamUrl } = rotation;
+  try {
+    await replaceKey(place, where, fresh, old);
+  } catch {
+    // The new key was never stored: the old one is still there.
+  }
+  const deleted = await iam.remove(userName, fresh.accessKeyId).then(
+    () => `the new key ${maskKeyId(fresh.accessKeyId)} was deleted again`,
+    (error: unknown) => `the new key ${maskKeyId(fresh.accessKeyId)} could not be deleted (${awsProblem(error, "IAM", iamUrl)}): delete it with aws iam delete-access-key --user-name ${userName} --access-key-id ${fresh.accessKeyId}`,
+  );
+  throw new UserError(`profile "${old.profile}": ${why}; the old key ${maskKeyId(old.accessKeyId)} stays stored and working, and ${deleted}`);
+}
+
+/**
+ * The old key deleted, the new one stored and working. IAM saying no (a 4xx) puts the old key back; an answer
+ * that never came (a 5xx, a timeout) may hide a delete that was done: IAM's list of keys says which.
+ */
+async function deleteOldKey(rotation: Rotation): Promise<void> {
+  const { place, where, old, fresh, iam, userName, iamUrl } = rotation;
+  const profile = old.profile;
+  let failure: unknown;
+  try {
+    await iam.remove(userName, old.accessKeyId);
+    return;
+  } catch (error) {
+    failure = error;
+  }
+  const gone = refusedByService(failure) && (failure as { name?: string }).name !== "NoSuchEntityException" && (failure as { name?: string }).name !== "NoSuchEntity" ? false : await iam.list(userName).then(
+    (ids) => !ids.includes(old.accessKeyId),
+    () => undefined,
+  );
+  if (gone === true) return;
+  const problem = awsProblem(failure, "IAM", iamUrl);
+  if (gone === undefined) {
+    throw new UserError(`profile "${profile}": IAM's answer to deleting the old key ${maskKeyId(old.accessKeyId)} was lost (${problem}); the new key ${maskKeyId(fresh.accessKeyId)} is stored and working: check with aws iam list-access-keys --user-name ${userName}, and delete the old key if it is still there`);
+  }
+  try {
+    await replaceKey(place, where, fresh, old);
+  } catch (error) {
+    throw new UserError(`profile "${profile}": IAM would not delete the old key ${maskKeyId(old.accessKeyId)} (${problem}), and it could not be stored again (${error instanceof Error ? error.message : String(error)}): the new key ${maskKeyId(fresh.accessKeyId)} stays stored and working; delete the old one with aws iam delete-access-key --user-name ${userName} --access-key-id ${old.accessKeyId}`);
+  }
+  await abandonNewKey(rotation, `IAM would not delete the old key (${problem})`);
+}
+
 function prepare(place: KeysPlace, profile: string, storeText: string | undefined, verb: string): { keyProfile: KeyProfile; kind: KeyStoreKind } {
   if (!PLAIN_NAME.test(profile)) throw new UserError(`keys ${verb} --profile ${JSON.stringify(printableLine(profile))}: use a profile name of letters, digits and @ . + = , : / _ - (no spaces, quotes or control characters)`, 2);
   const keyProfile = resolveKeyProfile(readConfig(place), profile, place.env);
   for (const key of ["sso_session", "sso_start_url", "credential_process", "role_arn", "credential_source", "login_session"]) {
-    if (readConfig(place).profiles.get(profile)?.[key]) throw new UserError(`profile "${profile}" in ${place.configFile} gets its credentials from ${key}, not from an access key: there is no key to keep`);
+    if ((readConfig(place).profiles.get(profile) as Record<string, string> | undefined)?.[key]) throw new UserError(`profile "${profile}" in ${place.configFile} gets its credentials from ${key}, not from an access key: there is no key to keep`);
   }
   return { keyProfile, kind: storeOption(storeText) ?? keyProfile.keys?.store ?? "os" };
 }
@@ -204,9 +254,10 @@ function storeOption(value: string | undefined): KeyStoreKind | undefined {
   return kind;
 }
 
+/** The config as assume reads it (a missing file is an empty one: a source profile may live only in the credentials file). */
 function readConfig(place: KeysPlace) {
-  const text = readFileToEdit(place.configFile, "the AWS config file").text;
-  return { path: place.configFile, profiles: parseAwsConfig(text, place.configFile) };
+  const fs = require("node:fs") as typeof import("node:fs");
+  return fs.existsSync(place.configFile) ? readConfigFile(place.configFile) : { path: place.configFile, profiles: new Map() };
 }
 
 function openStore(place: KeysPlace, kind: KeyStoreKind): Promise<KeyStore> {
@@ -216,7 +267,9 @@ function openStore(place: KeysPlace, kind: KeyStoreKind): Promise<KeyStore> {
 /** The profile's key in the credentials file, as written there; undefined when the section has none. */
 function credentialsFileKey(place: KeysPlace, profile: string): LongTermKey | undefined {
   if (place.credentialsFile === undefined) return undefined;
-  const section = readSection(readFileToEdit(place.credentialsFile, "the AWS credentials file").text, profile, "credentials");
+  const fs = require("node:fs") as typeof import("node:fs");
+  if (!fs.existsSync(place.credentialsFile)) return undefined;
+  const section = parseCredentialsFile(readFileToEdit(place.credentialsFile, "the AWS credentials file").text, place.credentialsFile).get(profile);
   const accessKeyId = section?.aws_access_key_id;
   const secretAccessKey = section?.aws_secret_access_key;
   if (!accessKeyId || !secretAccessKey) return undefined;
@@ -271,19 +324,31 @@ async function storeCheckedKey(place: KeysPlace, keyProfile: KeyProfile, kind: K
     throw new UserError(`profile "${profile}": STS does not take the key ${maskKeyId(key.accessKeyId)} (${awsProblem(error, "STS", keyProfile.sts.endpointUrl)}): check the key ID and the secret; nothing was stored`);
   });
   const store = await openStore(place, kind);
+  // What the store held for the profile before: a failure below puts it back (the keys file asks once).
+  const previous = await store.read(profile).catch(() => undefined);
   await store.write({ profile, ...key, addedAt: place.now });
   const lines = [`Stored the access key ${maskKeyId(key.accessKeyId)} of ${identity.arn} for profile "${profile}" in ${store.name}.`];
   let configEdit: Edit | undefined;
   try {
-    configEdit = await editFile(place.configFile, "the AWS config file", (text) => withSetting(text, profile, "config", "vegas_keys", kind));
+    configEdit = await editFile(place.configFile, "the AWS config file", (text) => {
+      const after = withSetting(text, profile, "config", "vegas_keys", kind);
+      // Read back as assume will read it: the setting must be in force, in the section that counts.
+      if (parseAwsConfig(after, place.configFile).get(profile)?.vegas_keys !== kind) throw new UserError(`cannot set vegas_keys in ${place.configFile} for profile "${profile}" (its sections are laid out in a way this tool does not edit): add vegas_keys = ${kind} to it by hand; nothing was changed`);
+      return after;
+    });
     if (configEdit !== undefined) lines.push(`${place.configFile}: vegas_keys = ${kind} set on profile "${profile}".`);
     if (removeFrom !== undefined) {
-      await editFile(removeFrom, "the AWS credentials file", (text) => withoutSettings(text, profile, "credentials", KEY_SETTINGS));
+      await editFile(removeFrom, "the AWS credentials file", (text) => {
+        const after = withoutSettings(text, profile, "credentials", KEY_SETTINGS);
+        const left = parseCredentialsFile(after, removeFrom).get(profile);
+        if (left?.aws_access_key_id || left?.aws_secret_access_key) throw new UserError(`cannot remove the key of [${profile}] from ${removeFrom} (it is laid out in a way this tool does not edit): remove aws_access_key_id and aws_secret_access_key there by hand; nothing was changed`);
+        return after;
+      });
       lines.push(`${removeFrom}: aws_access_key_id and aws_secret_access_key of [${profile}] removed.`);
     }
   } catch (error) {
     if (configEdit !== undefined) await undoEdit(configEdit).catch(() => {});
-    await store.remove(profile).catch(() => {});
+    await (previous === undefined ? store.remove(profile) : store.write(previous)).catch(() => {});
     throw error;
   }
   return lines.join("\n");
@@ -324,9 +389,12 @@ async function replaceKey(place: KeysPlace, store: KeyStore | undefined, from: S
   const path = place.credentialsFile;
   if (path === undefined) throw new UserError("there is no AWS credentials file to write the new key to");
   const edit = await editFile(path, "the AWS credentials file", (text) => {
-    const section = readSection(text, from.profile, "credentials");
+    const section = parseCredentialsFile(text, path).get(from.profile);
     if (section?.aws_access_key_id !== from.accessKeyId) throw new UserError(`${path} changed meanwhile (the key of [${from.profile}] is no longer ${maskKeyId(from.accessKeyId)})`);
-    return withSetting(withSetting(text, from.profile, "credentials", "aws_access_key_id", to.accessKeyId), from.profile, "credentials", "aws_secret_access_key", to.secretAccessKey);
+    const after = withSetting(withSetting(text, from.profile, "credentials", "aws_access_key_id", to.accessKeyId), from.profile, "credentials", "aws_secret_access_key", to.secretAccessKey);
+    const written = parseCredentialsFile(after, path).get(from.profile);
+    if (written?.aws_access_key_id !== to.accessKeyId || written.aws_secret_access_key !== to.secretAccessKey) throw new UserError(`[${from.profile}] in ${path} is laid out in a way this tool does not edit`);
+    return after;
   });
   if (edit === undefined) throw new UserError(`${path} could not be changed`);
 }

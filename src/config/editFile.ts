@@ -30,7 +30,13 @@ export function readFileToEdit(path: string, what: string): FileToEdit {
   try {
     const stats = fs.fstatSync(fd, { bigint: true });
     if ((stats.mode & 0o200n) === 0n) throw new UserError(`${what} ${path} is read-only (mode ${(stats.mode & 0o777n).toString(8).padStart(4, "0")}): make it writable (chmod u+w), or change it by hand`);
-    return { path, target, text: fs.readFileSync(fd, "utf8"), version: versionOf(nodeStatus(stats)).version, what };
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(fs.readFileSync(fd));
+    } catch {
+      throw new UserError(`${what} ${path} is not UTF-8 text (another encoding?): changing it would change bytes this tool cannot read; make the change by hand`);
+    }
+    return { path, target, text, version: versionOf(nodeStatus(stats)).version, what };
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new FileError((error as { code?: string }).code ?? "EIO", path, `read ${what}`);
@@ -49,9 +55,17 @@ export function writeEditedFile(file: FileToEdit, text: string): void {
   const { dirname, join } = require("node:path") as typeof import("node:path");
   const { target, version } = file;
   const mode = version === undefined ? 0o600 : fs.statSync(target).mode & 0o777;
-  const temp = join(dirname(target), `.${process.pid}.vegas-credentials.tmp`);
+  // Random, so a file left by a killed run (or another process with our pid, in another container) is never in the way.
+  const temp = join(dirname(target), `.${process.pid}-${crypto.randomUUID()}.vegas-credentials.tmp`);
   try {
-    fs.writeFileSync(temp, text, { mode, flag: "wx" });
+    const fd = fs.openSync(temp, "wx", mode);
+    try {
+      fs.writeFileSync(fd, text);
+      // On disk before the rename: a power cut never leaves an empty file in its place.
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     // The umask would narrow it: the file keeps exactly the mode it had.
     fs.chmodSync(temp, mode);
     if (fileVersion(target)?.version !== version) {

@@ -1,40 +1,47 @@
 import { UserError } from "../userError.ts";
+import { profileName, pyStrip, splitSetting } from "./parseAwsConfig.ts";
 
 /** The AWS config file names a profile's section `[profile NAME]` (`[default]` alone); the credentials file `[NAME]`. */
 export type AwsFileKind = "config" | "credentials";
 
-const HEADER = /^\s*\[([^\]]+)\]/;
-/** A setting at the start of its line (an indented line belongs to a nested block above it). */
-const SETTING = /^([A-Za-z0-9_.-]+)(\s*=\s*)([^\r]*)(\r?)$/;
-
+/** How a new section's header names the profile. */
 export function sectionName(profile: string, kind: AwsFileKind = "config"): string {
   return kind === "credentials" || profile === "default" ? profile : `profile ${profile}`;
 }
 
-function isHeaderOf(line: string, profile: string, kind: AwsFileKind): boolean {
-  const name = HEADER.exec(line)?.[1]?.trim();
-  return name === sectionName(profile, kind) || (kind === "config" && profile === "default" && name === "profile default");
+/**
+ * Whose section a line opens, read as parseAwsConfig (and botocore) reads headers: `[profile "a b"]` is `a b`,
+ * `[profile default]` is `default` too; in the credentials file the name as written. undefined for any other line.
+ */
+function headerProfile(line: string, kind: AwsFileKind): string | undefined {
+  const name = /^\[(.+)\]/su.exec(pyStrip(line))?.[1];
+  if (name === undefined) return undefined;
+  return kind === "credentials" ? name : (profileName(name) ?? `\0${name}`);
 }
 
-/** The lines of `profile`'s section: its header's index and the index after its last line; undefined when it has none. */
+/** A setting at the start of its line (an indented line continues a value or belongs to a nested block above it). */
+function settingKey(line: string): string | undefined {
+  if (line === "" || /^\s/.test(line)) return undefined;
+  const stripped = pyStrip(line);
+  if (stripped.startsWith("#") || stripped.startsWith(";") || stripped.startsWith("[")) return undefined;
+  return splitSetting(stripped)?.key.toLowerCase();
+}
+
+/**
+ * The lines of `profile`'s section: its header's index and the index after its last line; undefined when it has
+ * none. The last such section, as a later one replaces an earlier one when the file is read.
+ */
 function sectionLines(lines: readonly string[], profile: string, kind: AwsFileKind): { header: number; end: number } | undefined {
-  const header = lines.findIndex((line) => isHeaderOf(line, profile, kind));
-  if (header < 0) return undefined;
-  const next = lines.findIndex((line, index) => index > header && HEADER.test(line));
-  return { header, end: next < 0 ? lines.length : next };
-}
-
-/** The settings of a profile's section as written (the last of a repeated key wins, as the AWS CLI reads it). */
-export function readSection(text: string, profile: string, kind: AwsFileKind): Record<string, string> | undefined {
-  const lines = text.split("\n");
-  const range = sectionLines(lines, profile, kind);
-  if (range === undefined) return undefined;
-  const settings: Record<string, string> = {};
-  for (const line of lines.slice(range.header + 1, range.end)) {
-    const match = SETTING.exec(line);
-    if (match !== null) settings[match[1] ?? ""] = (match[3] ?? "").trim();
+  let found: { header: number; end: number } | undefined;
+  let open: { header: number } | undefined;
+  for (const [index, line] of lines.entries()) {
+    const name = headerProfile(line, kind);
+    if (name === undefined) continue;
+    if (open !== undefined) found = { header: open.header, end: index };
+    open = name === profile ? { header: index } : undefined;
   }
-  return settings;
+  if (open !== undefined) found = { header: open.header, end: lines.length };
+  return found;
 }
 
 /** The new section at the end, after one blank line; a last line without its newline gets one. */
@@ -48,7 +55,8 @@ export function insertAfterHeader(text: string, profile: string, line: string, k
   const lines = text.split("\n");
   const range = sectionLines(lines, profile, kind);
   if (range === undefined) throw new UserError(`cannot find the [${sectionName(profile, kind)}] header in the file: add ${line} there by hand`);
-  lines.splice(range.header + 1, 0, line);
+  // A CRLF file gets a CRLF line.
+  lines.splice(range.header + 1, 0, (lines[range.header] ?? "").endsWith("\r") ? `${line}\r` : line);
   return lines.join("\n");
 }
 
@@ -59,7 +67,10 @@ export function withSetting(text: string, profile: string, kind: AwsFileKind, ke
   if (range === undefined) return appendSection(text, `[${sectionName(profile, kind)}]\n${key} = ${value}\n`);
   const at = lastSettingLine(lines, range, key);
   if (at === undefined) return insertAfterHeader(text, profile, `${key} = ${value}`, kind);
-  lines[at] = (lines[at] ?? "").replace(SETTING, (_line, name: string, equals: string, _old: string, cr: string) => `${name}${equals}${value}${cr}`);
+  const line = lines[at] ?? "";
+  // The key, its separator and the spaces around it stay as written; the value and a CR after it are what change.
+  const separator = /^[^=:]*[=:][ \t]*/.exec(line)?.[0] ?? `${key} = `;
+  lines[at] = `${separator}${value}${line.endsWith("\r") ? "\r" : ""}`;
   return lines.join("\n");
 }
 
@@ -68,12 +79,12 @@ export function withoutSettings(text: string, profile: string, kind: AwsFileKind
   const lines = text.split("\n");
   const range = sectionLines(lines, profile, kind);
   if (range === undefined) return text;
-  return lines.filter((line, index) => index <= range.header || index >= range.end || !keys.includes(SETTING.exec(line)?.[1] ?? "")).join("\n");
+  return lines.filter((line, index) => index <= range.header || index >= range.end || !keys.includes(settingKey(line) ?? "")).join("\n");
 }
 
 function lastSettingLine(lines: readonly string[], range: { header: number; end: number }, key: string): number | undefined {
   for (let index = range.end - 1; index > range.header; index--) {
-    if (SETTING.exec(lines[index] ?? "")?.[1] === key) return index;
+    if (settingKey(lines[index] ?? "") === key) return index;
   }
   return undefined;
 }

@@ -40,6 +40,16 @@ export function parseAwsConfig(text: string, path: string): Map<string, Settings
   return profiles;
 }
 
+/**
+ * The sections of an AWS credentials file by their names as written (botocore reads `[NAME]` there, with no
+ * `profile` prefix), each with its settings; the same rules and refusals as the config file.
+ */
+export function parseCredentialsFile(text: string, path: string): Map<string, Settings> {
+  const sections = new Map<string, Settings>();
+  for (const [name, section] of readSections(text, path)) sections.set(name, Object.fromEntries(Object.entries(section.values).filter(([, value]) => !value.startsWith("\n"))));
+  return sections;
+}
+
 interface Section {
   /** Each key's lines: the first value, then continuation lines ("" for a blank one). */
   readonly parts: Record<string, string[]>;
@@ -66,14 +76,14 @@ function pyStripEnd(text: string): string {
   return text.slice(0, end);
 }
 
-function pyStrip(text: string): string {
+export function pyStrip(text: string): string {
   let start = 0;
   while (start < text.length && isPySpace(text.charCodeAt(start))) start++;
   return pyStripEnd(text.slice(start));
 }
 
 /** `key = value` or `key: value` at the first = or :, as RawConfigParser's OPTCRE splits it. */
-function splitSetting(line: string): { key: string; value: string } | undefined {
+export function splitSetting(line: string): { key: string; value: string } | undefined {
   const equals = line.indexOf("=");
   const colon = line.indexOf(":");
   const at = equals < 0 ? colon : colon < 0 ? equals : Math.min(equals, colon);
@@ -136,7 +146,7 @@ function readSections(text: string, path: string): Map<string, Section> {
 }
 
 /** `profile NAME` split as a shell word list into exactly two words (botocore's shlex.split), or `default`. */
-function profileName(section: string): string | undefined {
+export function profileName(section: string): string | undefined {
   if (section === "default") return "default";
   if (!section.startsWith("profile")) return undefined;
   const words = shellWords(section);

@@ -64,9 +64,14 @@ export function macKeychainStore(): KeyStore {
   };
 }
 
-/** A profile name as an account, checked: security -i reads its command line with quotes of its own. */
+/**
+ * A profile name as an account, checked: security -i reads its command line with quotes of its own, and
+ * dump-keychain shows names beyond printable ASCII only in hex (they could not be listed).
+ */
 function account(profile: string): string {
-  if (/["\\\p{Cc}]/u.test(profile)) throw new UserError(`profile "${printableLine(profile)}": ${NAME} cannot hold a key for a name with quotes, backslashes or control characters: rename the profile`);
+  if (!/^[\x20-\x7e]+$/.test(profile) || /["\\]/.test(profile) || profile.length > 256) {
+    throw new UserError(`profile "${printableLine(profile)}": ${NAME} keeps keys only for names of printable ASCII without quotes or backslashes, up to 256 characters: rename the profile, or use vegas_keys = file`);
+  }
   return profile;
 }
 

@@ -20,6 +20,8 @@ const FORMAT = "vegas-credentials keys";
 const MIN_PASSPHRASE_LENGTH = 8;
 const LOCK_TIMEOUT_MS = 30_000;
 const CHECK = "vegas-credentials keys file";
+/** The most memory scrypt may take: twice what SCRYPT_PARAMETERS need; a file asking for more is damaged. */
+const SCRYPT_MAX_MEMORY = 2 ** 28;
 
 /** How the file's passphrase is had: once to open it, twice (typed again to confirm) to make a new file. */
 export type AskPassphrase = (purpose: "open" | "new") => Promise<string>;
@@ -68,13 +70,17 @@ export function sealedKeyFile(path: string, askPassphrase: AskPassphrase, machin
     return parse(content.bytes, damaged);
   };
 
+  /** The key of the file last unlocked (by its salt): one run asks for the passphrase once. */
+  let unlocked: { salt: string; key: Uint8Array } | undefined;
   /** The key that opens (and seals) `file`'s entries, from the passphrase asked for; checked. */
   const unlock = async (file: KeysFile): Promise<Uint8Array> => {
     if (file.machine !== machineDigest(machine())) {
-      throw new UserError(`${name} was sealed on another machine (or this machine's id changed since): its keys open only where they were added; run vegas-credentials keys add again here`);
+      throw new UserError(`${name} was sealed on another machine (or this machine's id changed since): its keys open only where they were added; move it aside, then store the keys again with vegas-credentials keys add`);
     }
+    if (unlocked?.salt === file.scrypt.salt && (await openEntry(unlocked.key, "check", fromBase64(file.check))) !== undefined) return unlocked.key;
     const key = await deriveKey(await askPassphrase("open"), file.scrypt, machine());
     if ((await openEntry(key, "check", fromBase64(file.check))) === undefined) throw new UserError(`the passphrase does not open ${name}: try again (nothing was changed)`);
+    unlocked = { salt: file.scrypt.salt, key };
     return key;
   };
 
@@ -114,6 +120,7 @@ export function sealedKeyFile(path: string, askPassphrase: AskPassphrase, machin
           if (passphrase.length < MIN_PASSPHRASE_LENGTH) throw new UserError(`the passphrase for ${name} is shorter than ${MIN_PASSPHRASE_LENGTH} characters: choose a longer one`);
           const scrypt = { ...SCRYPT_PARAMETERS, salt: toBase64(randomBytes(16)) };
           key = await deriveKey(passphrase, scrypt, machine());
+          unlocked = { salt: scrypt.salt, key };
           file = { format: FORMAT, version: 1, scrypt, machine: machineDigest(machine()), check: toBase64(await sealEntry(key, "check", new TextEncoder().encode(CHECK))), keys: [] };
         } else {
           file = existing;
@@ -141,7 +148,7 @@ function associatedData(entry: { profile: string; keyId: string; addedAt: string
 }
 
 async function deriveKey(passphrase: string, parameters: KeysFile["scrypt"], machine: string): Promise<Uint8Array> {
-  const stretched = await scryptAsync(passphrase.normalize("NFC"), fromBase64(parameters.salt), { N: 2 ** parameters.logN, r: parameters.r, p: parameters.p, dkLen: 32, maxmem: 2 ** 28 });
+  const stretched = await scryptAsync(passphrase.normalize("NFC"), fromBase64(parameters.salt), { N: 2 ** parameters.logN, r: parameters.r, p: parameters.p, dkLen: 32, maxmem: SCRYPT_MAX_MEMORY + 2 ** 20 });
   return hkdf(sha256, stretched, new TextEncoder().encode(machine), new TextEncoder().encode("vegas-credentials keys file: AES-256-GCM"), 32);
 }
 
@@ -160,7 +167,7 @@ function parse(bytes: Uint8Array, damaged: (why: string) => UserError): KeysFile
   if (typeof file !== "object" || file === null || file.format !== FORMAT) throw damaged("not a keys file");
   if (file.version !== 1) throw damaged(`version ${String(file.version)}, which this build does not read: update vegas-credentials`);
   const { scrypt } = file;
-  const sane = typeof scrypt === "object" && scrypt !== null && [scrypt.logN, scrypt.r, scrypt.p].every(Number.isInteger) && scrypt.logN >= 14 && scrypt.logN <= 18 && scrypt.r >= 1 && scrypt.r <= 8 && scrypt.p >= 1 && scrypt.p <= 4;
+  const sane = typeof scrypt === "object" && scrypt !== null && [scrypt.logN, scrypt.r, scrypt.p].every(Number.isInteger) && scrypt.logN >= 14 && scrypt.logN <= 20 && scrypt.r >= 1 && scrypt.r <= 32 && scrypt.p >= 1 && scrypt.p <= 4 && 128 * scrypt.r * (2 ** scrypt.logN + scrypt.p + 2) <= SCRYPT_MAX_MEMORY;
   if (!sane || typeof scrypt.salt !== "string" || typeof file.machine !== "string" || typeof file.check !== "string" || !Array.isArray(file.keys)) throw damaged("a field is missing or out of range");
   for (const entry of file.keys) {
     if (typeof entry !== "object" || entry === null || typeof entry.profile !== "string" || typeof entry.keyId !== "string" || typeof entry.addedAt !== "string" || typeof entry.sealed !== "string") throw damaged("an entry is incomplete");

@@ -34,6 +34,16 @@ export function windowsCredentialStore(): KeyStore {
     const blob = read.ptr(address, CREDENTIAL.blob);
     return size === 0 || blob === 0 ? "" : new TextDecoder().decode(new Uint8Array(toArrayBuffer(blob, 0, size)).slice());
   };
+  /** The profile named inside the record stored under this profile's target (any case), if any. */
+  const listedRecord = async (profile: string): Promise<string | undefined> => {
+    const found = new BigUint64Array(1);
+    if (advapi32.CredReadW(wideString(TARGET_PREFIX + profile), CRED_TYPE_GENERIC, 0, found) === 0) return undefined;
+    try {
+      return listingOf(readRecord(Number(found[0])))?.profile;
+    } finally {
+      advapi32.CredFree(Number(found[0]));
+    }
+  };
   return {
     name: NAME,
     async read(profile) {
@@ -50,6 +60,11 @@ export function windowsCredentialStore(): KeyStore {
       }
     },
     async write(key: StoredKey) {
+      // Target names are compared without case: Prod and prod would share one credential.
+      const holder = await listedRecord(key.profile);
+      if (holder !== undefined && holder !== key.profile) {
+        throw new UserError(`${NAME} already holds the key of profile "${holder}", whose name differs from "${key.profile}" only in case, and it tells such names apart no more than Windows does: rename one of the profiles`);
+      }
       const { ptr } = pointers;
       const target = wideString(TARGET_PREFIX + key.profile);
       const comment = wideString(`AWS access key of profile ${key.profile}, for vegas-credentials`);

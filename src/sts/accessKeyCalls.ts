@@ -55,12 +55,14 @@ export async function shortMfaSession(key: LongTermKey, sts: AwsTarget, mfaSeria
 export interface AccessKeys {
   create(userName: string): Promise<LongTermKey>;
   remove(userName: string, accessKeyId: string): Promise<void>;
+  /** The IDs of the user's keys, as IAM has them now. */
+  list(userName: string): Promise<string[]>;
   close(): void;
 }
 
 /** IAM, loaded only here (`keys rotate`): @aws-sdk/client-iam is not in any other path. */
 export async function openAccessKeys(signer: Signer, iam: AwsTarget, reporter: Reporter): Promise<AccessKeys> {
-  const [{ IAMClient, CreateAccessKeyCommand, DeleteAccessKeyCommand }, { FetchHttpHandler }] = await Promise.all([import("@aws-sdk/client-iam"), import("@smithy/fetch-http-handler")]);
+  const [{ IAMClient, CreateAccessKeyCommand, DeleteAccessKeyCommand, ListAccessKeysCommand }, { FetchHttpHandler }] = await Promise.all([import("@aws-sdk/client-iam"), import("@smithy/fetch-http-handler")]);
   // One attempt each: a CreateAccessKey retried after a lost answer would make a second key.
   const client = new IAMClient({ credentials: signer, region: iam.region, endpoint: iam.endpointUrl, maxAttempts: 1, requestHandler: handler(FetchHttpHandler), logger: sdkLogger(reporter) });
   const deadline = () => ({ abortSignal: AbortSignal.timeout(2 * ATTEMPT_TIMEOUT_MS) });
@@ -75,8 +77,19 @@ export async function openAccessKeys(signer: Signer, iam: AwsTarget, reporter: R
       reporter.verbose(`IAM DeleteAccessKey ${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)} of ${userName} at ${iam.endpointUrl}`);
       await client.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId }), deadline());
     },
+    async list(userName) {
+      reporter.verbose(`IAM ListAccessKeys of ${userName} at ${iam.endpointUrl}`);
+      const answer = await client.send(new ListAccessKeysCommand({ UserName: userName }), deadline());
+      return (answer.AccessKeyMetadata ?? []).flatMap((key) => (key.AccessKeyId ? [key.AccessKeyId] : []));
+    },
     close: () => client.destroy(),
   };
+}
+
+/** Whether the service answered and said no (a 4xx with its own code): the request was not carried out. */
+export function refusedByService(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500;
 }
 
 function handler<Handler>(FetchHttpHandler: new (options: never) => Handler): Handler {

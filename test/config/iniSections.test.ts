@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { readSection, withSetting, withoutSettings } from "../../src/config/iniSections.ts";
+import { withSetting, withoutSettings } from "../../src/config/iniSections.ts";
+import { parseAwsConfig, parseCredentialsFile } from "../../src/config/parseAwsConfig.ts";
 
 const CONFIG = "# mine\n[default]\nmfa_serial = arn:aws:iam::111111111111:mfa/Frank\n\n[profile work]\nregion = eu-west-1\ns3 =\n  max_concurrent_requests = 4\n";
 
@@ -24,12 +25,28 @@ describe("one setting changed in an AWS file, every other byte kept", () => {
     const credentials = "[default]\naws_access_key_id = A\naws_secret_access_key = S\nregion = x\n[work]\naws_access_key_id = B\naws_secret_access_key = T\n";
     expect(withoutSettings(credentials, "default", "credentials", ["aws_access_key_id", "aws_secret_access_key"])).toBe("[default]\nregion = x\n[work]\naws_access_key_id = B\naws_secret_access_key = T\n");
     expect(withoutSettings(credentials, "nobody", "credentials", ["aws_access_key_id"])).toBe(credentials);
-    expect(readSection(credentials, "work", "credentials")).toEqual({ aws_access_key_id: "B", aws_secret_access_key: "T" });
-    expect(readSection(credentials, "nobody", "credentials")).toBeUndefined();
+    expect(parseCredentialsFile(credentials, "c").get("work")).toEqual({ aws_access_key_id: "B", aws_secret_access_key: "T" });
   });
 
   test("indented lines belong to a nested block, not to the profile", () => {
-    expect(readSection(CONFIG, "work", "config")).toEqual({ region: "eu-west-1", s3: "" });
     expect(withoutSettings(CONFIG, "work", "config", ["max_concurrent_requests"])).toBe(CONFIG);
+  });
+
+  test("the section that counts is the last of the profile's, as the file is read; names are read as headers are", () => {
+    const shadowed = "[default]\nregion = a\n[profile default]\nregion = b\n";
+    const changed = withSetting(shadowed, "default", "config", "vegas_keys", "os");
+    expect(changed).toBe("[default]\nregion = a\n[profile default]\nvegas_keys = os\nregion = b\n");
+    expect(parseAwsConfig(changed, "c").get("default")?.vegas_keys).toBe("os");
+    const spaced = '[profile  "dev"]\nmfa_serial = x\n';
+    expect(withSetting(spaced, "dev", "config", "vegas_keys", "os")).toBe('[profile  "dev"]\nvegas_keys = os\nmfa_serial = x\n');
+  });
+
+  test("keys are matched as the file is read: any case, = or :", () => {
+    expect(withSetting("[default]\nVEGAS_KEYS: file\n", "default", "config", "vegas_keys", "os")).toBe("[default]\nVEGAS_KEYS: os\n");
+    expect(withoutSettings("[a]\nAWS_ACCESS_KEY_ID=A\nkeep = 1\n", "a", "credentials", ["aws_access_key_id"])).toBe("[a]\nkeep = 1\n");
+  });
+
+  test("a CRLF file gets CRLF lines", () => {
+    expect(withSetting("[default]\r\nregion = x\r\n", "default", "config", "vegas_keys", "os")).toBe("[default]\r\nvegas_keys = os\r\nregion = x\r\n");
   });
 });

@@ -121,6 +121,43 @@ test("CreateAccessKey denied by policy: one line, the old key stays", async () =
   expect((await listed()).map((row) => row.keyId)).toEqual([masked(key.AccessKeyId)]);
 });
 
+test("IAM deletes the old key but its answer is lost (a 500): IAM's list says it is gone, and the new key stays", async () => {
+  const { user, key } = userWithKey("file");
+  await addToFile(key);
+  const losing = faultInFrontOf(moto.url, "DeleteAccessKey", { status: 500, code: "ServiceFailure", message: "internal error", after: true });
+  let rotated: Awaited<ReturnType<Sandbox["run"]>>;
+  try {
+    rotated = await sandbox.run([BINARY, "keys", "rotate", "-p", "default"], { AWS_ENDPOINT_URL_IAM: losing.url });
+    expect(losing.seen).toEqual(["CreateAccessKey", "DeleteAccessKey", "ListAccessKeys"]);
+  } finally {
+    await losing.stop();
+  }
+  expect(rotated.stderr).toBe(codeNotice());
+  expect(rotated.exitCode).toBe(0);
+  const now = keyIds(user);
+  expect(now).toHaveLength(1);
+  expect(now[0]).not.toBe(key.AccessKeyId);
+  expect((await listed()).map((row) => row.keyId)).toEqual([masked(now[0] ?? "")]);
+});
+
+test("IAM refuses to delete the old key (a 403): the old key is stored again and the new one deleted", async () => {
+  const { user, key } = userWithKey("file");
+  await addToFile(key);
+  const refusing = faultInFrontOf(moto.url, "DeleteAccessKey", { status: 403, code: "AccessDenied", message: "not authorized to perform: iam:DeleteAccessKey", times: 1 });
+  let rotated: Awaited<ReturnType<Sandbox["run"]>>;
+  try {
+    rotated = await sandbox.run([BINARY, "keys", "rotate", "-p", "default"], { AWS_ENDPOINT_URL_IAM: refusing.url });
+  } finally {
+    await refusing.stop();
+  }
+  expect(rotated.exitCode).toBe(1);
+  expect(rotated.stderr.replace(codeNotice(), "")).toMatch(new RegExp(`^vegas-credentials: profile "default": IAM would not delete the old key \\(AccessDenied: not authorized to perform: iam:DeleteAccessKey\\); the old key ${masked(key.AccessKeyId)} stays stored and working, and the new key AKIA…\\w{4} was deleted again\\n$`));
+  expect(keyIds(user)).toEqual([key.AccessKeyId]);
+  expect((await listed()).map((row) => row.keyId)).toEqual([masked(key.AccessKeyId)]);
+  // The old key still signs: the role is assumed with it.
+  expect((await sandbox.run([BINARY, "assume", "--profile=frank@concerts"])).exitCode).toBe(0);
+});
+
 test("a new key STS never takes (30 s): deleted again, the old key stays stored and working", async () => {
   const { user, key } = userWithKey("file");
   // An STS that knows only the old key: the new one is never taken.

@@ -205,6 +205,23 @@ describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys i
     expect(JSON.parse(second.stdout).Arn).toBe("arn:aws:sts::222222222222:assumed-role/SingerRole/SinatraAtTheSands");
   });
 
+  test("an import that fails after storing puts back the key the store held before, and changes no file", async () => {
+    newSandbox();
+    const earlier = { version: 1, profile: "default", accessKeyId: "AKIAEARLIEREARLIER01", secretAccessKey: "earlierearlierearlierearlierearlierearli", addedAt: "2026-01-01T00:00:00.000Z" };
+    secrets.secretTool(["store", "--label=earlier", "application", "vegas-credentials", "profile", "default"], JSON.stringify(earlier));
+    const configPath = join(sandbox.home, ".aws", "config");
+    const config = readFileSync(configPath, "utf8");
+    chmodSync(configPath, 0o444);
+    const failed = await keys("import", "-p", "default");
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toBe(`vegas-credentials: the AWS config file ${configPath} is read-only (mode 0444): make it writable (chmod u+w), or change it by hand\n`);
+    expect(readFileSync(configPath, "utf8")).toBe(config);
+    expect(readFileSync(join(sandbox.home, ".aws", "credentials"), "utf8")).toBe(CREDENTIALS);
+    const held = secrets.secretTool(["search", "--all", "application", "vegas-credentials", "profile", "default"]).stdout;
+    expect(held).toContain(earlier.secretAccessKey);
+    expect(held).not.toContain(SOURCE_KEY.secret);
+  });
+
   async function restartUnlocked(): Promise<void> {
     await secrets.stop();
     secrets = await SecretService.start();
