@@ -152,8 +152,8 @@ describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys i
 
     const shown = await sandbox.run([BINARY, "config", "show-profile", "-p", "frank@concerts"]);
     expect(shown.exitCode).toBe(0);
-    expect(shown.stdout).toMatch(new RegExp(`vegas_keys\\s+os\\s+\\[default\\]`));
-    expect(shown.stdout).toMatch(new RegExp(`vegas_key_max_age_days\\s+90\\s+default`));
+    expect(shown.stdout).toMatch(/vegas_keys\s+os\s+\[default\]/);
+    expect(shown.stdout).toMatch(/vegas_key_max_age_days\s+90\s+default/);
     expect(shown.stdout).toMatch(new RegExp(`  key\\s+${MASKED}\\s+in the Secret Service, added ${added.toISOString().slice(0, 10)} \\(120 days ago\\)`));
     const listed = await sandbox.run([BINARY, "config", "list"]);
     expect(listed.stdout).toMatch(/keystore \(vegas_keys = os\)\s+the Secret Service \(\/usr\/bin\/secret-tool\)/);
