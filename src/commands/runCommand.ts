@@ -76,9 +76,22 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       if (failed.length > 0) throw new UserError(`could not remove ${failed.length} of the chosen entries: check the permissions of ${pathOf(where.cacheFolder)}`);
       return;
     }
-    case "config list":
-      print(renderTable(["WHAT", "WHERE"], configListRows(where, env, args.gui && !isTruthy(env.VEGAS_CREDENTIALS_NO_GUI)), style));
+    case "config list": {
+      const rows = configListRows(where, env, args.gui && !isTruthy(env.VEGAS_CREDENTIALS_NO_GUI));
+      // Each source profile whose key is in a store: which store, and what it holds.
+      const config = readConfigIfThere(where.configFile);
+      const stored = [...(config?.profiles ?? [])].flatMap(([name, settings]) => (settings.vegas_keys === "os" || settings.vegas_keys === "file" ? [{ source: name, store: settings.vegas_keys as "os" | "file" }] : []));
+      if (stored.length > 0) {
+        const { storedKeyRow } = await import("./keysCommand.ts");
+        const state = typeof where.stateFolder === "string" ? where.stateFolder : undefined;
+        for (const keys of stored) {
+          const row = await storedKeyRow(keys, { env, gui: args.gui, stateFolder: state }, now);
+          rows.push([printableLine(`key of ${keys.source}`), `vegas_keys = ${keys.store}: ${row.value === "none" || row.value === "unknown" ? row.from : `${row.value} ${row.from}`}`]);
+        }
+      }
+      print(renderTable(["WHAT", "WHERE"], rows, style));
       return;
+    }
     case "config show-profile": {
       const description = describeProfile(readConfigFile(pathOf(where.configFile)), String(args.options.profile), env);
       const lines = [printableLine(`profile ${description.name} in ${description.file}`), ""];
@@ -177,8 +190,8 @@ function configListRows(where: ReturnType<typeof places>, env: Record<string, st
     ["terminal", terminalAvailable() ? "available (/dev/tty)" : "none: the MFA code can come only from a dialog or a YubiKey"],
     ["dialog", describeDialog(env, gui)],
     ["ykman", describeYkman(env)],
-    ["keystore (vegas_keys = os)", describeOsKeyStore(env)],
-    ["keys file (vegas_keys = file)", typeof where.stateFolder === "string" ? describeFile(joinPath(where.stateFolder, KEYS_FILE)) : describeFile(where.stateFolder)],
+    ["keystore (os)", describeOsKeyStore(env)],
+    ["keys file", typeof where.stateFolder === "string" ? describeFile(joinPath(where.stateFolder, KEYS_FILE)) : describeFile(where.stateFolder)],
   ];
 }
 

@@ -4,7 +4,7 @@
  * `cache clean` that leaves the keys alone.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BINARY, Sandbox, SOURCE_KEY, ensureBinary, readmeConfig } from "../support/sandbox.ts";
 import { startReadmeSts } from "../support/sandbox.ts";
@@ -85,9 +85,12 @@ test("typed at the terminal, never shown; a miss asks for the passphrase, then t
   expect(wrong.exitCode).toBe(1);
   expect(wrong.stderr).toBe(`vegas-credentials: the passphrase does not open the keys file ${keysFile}: try again (nothing was changed)\n`);
 
-  for (const file of [keysFile, join(sandbox.home, ".aws", "config")]) {
-    const text = readFileSync(file, "utf8");
-    expect(text).not.toContain(SOURCE_KEY.secret);
-    expect(text).not.toContain(PASSPHRASE);
+  // Neither the secret nor the passphrase is in any file the runs left (the keys file, the config, the cache, the log).
+  const files = readdirSync(sandbox.home, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  expect(files.length).toBeGreaterThan(3);
+  for (const entry of files) {
+    const bytes = readFileSync(join(entry.parentPath, entry.name));
+    expect(`${entry.name}: ${bytes.includes(SOURCE_KEY.secret) || bytes.includes(PASSPHRASE)}`).toBe(`${entry.name}: false`);
   }
+  for (const output of [unasked, wrong]) expect(output.stderr).not.toContain(SOURCE_KEY.secret);
 }, 60_000);

@@ -4,7 +4,7 @@
  * two-key limit, a new key STS never takes) leaves the old key stored and working, and no new key behind.
  */
 import { afterAll, afterEach, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { faultInFrontOf } from "../support/awsFault.ts";
 import { countingCodeProgram, withCodeProgram } from "../support/codeProgram.ts";
@@ -76,6 +76,12 @@ test("a key in the sealed file: the new one made, taken, stored; the old one del
   const assumed = await sandbox.run([BINARY, "assume", "--profile=frank@concerts"]);
   expect(assumed.exitCode).toBe(0);
   for (const output of [rotated, assumed]) expect(output.stderr).not.toContain(key.SecretAccessKey);
+  // The old secret is in no file the runs left, the new one only sealed.
+  const fresh = (await sandbox.run([BINARY, "export", "-p", "frank@concerts", "--format", "json"])).exitCode;
+  expect(fresh).toBe(0);
+  for (const entry of readdirSync(sandbox.home, { recursive: true, withFileTypes: true }).filter((each) => each.isFile())) {
+    expect(`${entry.name}: ${readFileSync(join(entry.parentPath, entry.name)).includes(key.SecretAccessKey)}`).toBe(`${entry.name}: false`);
+  }
 });
 
 test("a key in the credentials file: its two values replaced in place, every other byte kept", async () => {

@@ -156,7 +156,8 @@ describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys i
     expect(shown.stdout).toMatch(/vegas_key_max_age_days\s+90\s+default/);
     expect(shown.stdout).toMatch(new RegExp(`  key\\s+${MASKED}\\s+in the Secret Service, added ${added.toISOString().slice(0, 10)} \\(120 days ago\\)`));
     const listed = await sandbox.run([BINARY, "config", "list"]);
-    expect(listed.stdout).toMatch(/keystore \(vegas_keys = os\)\s+the Secret Service \(\/usr\/bin\/secret-tool\)/);
+    expect(listed.stdout).toMatch(/keystore \(os\)\s+the Secret Service \(\/usr\/bin\/secret-tool\)/);
+    expect(listed.stdout).toMatch(new RegExp(`key of default\\s+vegas_keys = os: ${MASKED} in the Secret Service, added ${added.toISOString().slice(0, 10)} \\(120 days ago\\)`));
 
     const run = await sandbox.inTerminal([BINARY, "assume", "--profile=frank@concerts"]);
     try {
