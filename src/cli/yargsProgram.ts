@@ -106,7 +106,9 @@ function commandModule(
       const profile = String(parsed.profile);
       const text = (name: string) => (typeof parsed[name] === "string" ? parsed[name] : undefined);
       if (path.join(" ") === "export") return handlers.export({ ...flags, profile, format: text("format") ?? "sh" });
-      if (path.join(" ") === "login") return handlers.login({ ...flags, profile, stdout: parsed.stdout === true, region: text("region"), path: text("path") });
+      if (path.join(" ") === "login") {
+        return handlers.login({ ...flags, profile, stdout: parsed.stdout === true, region: text("region"), path: text("path"), service: text("service"), destination: text("destination"), browserProfile: text("browser-profile"), logoutFirst: parsed["logout-first"] === true });
+      }
       if (path.join(" ") === "serve") return handlers.serve({ ...flags, profile, port: text("port") });
       const options: Record<string, unknown> = {};
       for (const name of Object.keys(spec.options)) options[name] = parsed[name];

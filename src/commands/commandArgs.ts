@@ -27,6 +27,14 @@ export interface LoginArgs extends AssumeArgs {
   readonly region: string | undefined;
   /** Where in the console to land, like /s3/home; default: the console's home. */
   readonly path: string | undefined;
+  /** A service's console home (/NAME/home), instead of --path. */
+  readonly service?: string;
+  /** A full console URL to land on, instead of --path. */
+  readonly destination?: string;
+  /** The browser profile to open it in, over vegas_browser_profile. */
+  readonly browserProfile?: string;
+  /** Sign out of the console first: the new role replaces the one signed in there. */
+  readonly logoutFirst?: boolean;
 }
 
 export interface ServeArgs extends AssumeArgs {

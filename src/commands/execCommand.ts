@@ -4,7 +4,7 @@ import type { Reporter } from "../output/reporter.ts";
 import { UserError } from "../userError.ts";
 import { assumeRole, type LoadFetchRoleCredentials } from "./assume.ts";
 import type { AssumeArgs } from "./commandArgs.ts";
-import { type CredentialServer, serverVariables, startCredentialServer } from "./credentialServer.ts";
+import { type CredentialServer, serverVariables, startCredentialServer } from "../server/credentialServer.ts";
 import { credentialsPerRequest } from "./serveCredentials.ts";
 import { credentialVariables, knownRegion, regionVariables, STALE_VARIABLES } from "./exportCredentials.ts";
 

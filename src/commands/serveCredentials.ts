@@ -5,7 +5,7 @@ import type { Reporter } from "../output/reporter.ts";
 import { UserError } from "../userError.ts";
 import { assumeRole, type LoadFetchRoleCredentials } from "./assume.ts";
 import type { AssumeArgs, ServeArgs } from "./commandArgs.ts";
-import { serverVariables, startCredentialServer } from "./credentialServer.ts";
+import { serverVariables, startCredentialServer } from "../server/credentialServer.ts";
 import { knownRegion, regionVariables, shVariables } from "./exportCredentials.ts";
 
 /** Signals that end `serve`: it stops listening and exits 0. */

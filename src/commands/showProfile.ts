@@ -7,6 +7,10 @@ import { machineSessionNameSources } from "../config/sessionNameSources.ts";
 import { type KeyStoreKind, DEFAULT_KEY_MAX_AGE_DAYS, DEFAULT_MFA_SESSION_SECONDS, DEFAULT_MFA_TIMEOUT_SECONDS } from "../config/settingChecks.ts";
 import type { Env } from "../environment.ts";
 import { windowsCommand } from "../mfa/windowsCommand.ts";
+import { browserProfileFolder } from "../console/browserProfileFolder.ts";
+import { findBrowser } from "../console/browsers.ts";
+import { homeFolder } from "../files/homeFolder.ts";
+import { stateFolderPath } from "../log/stateFolder.ts";
 
 /** One setting as resolved: its value and where it came from (a section, a variable, a default). */
 export interface SettingRow {
@@ -26,8 +30,8 @@ export interface ProfileDescription {
   readonly problems: readonly string[];
 }
 
-const ROLE_KEYS = ["vegas_role_arn", "vegas_source_profile", "duration_seconds", "role_session_name", "external_id", "region", "endpoint_url", "sts_regional_endpoints", "credential_process"];
-const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubikey_label", "vegas_mfa_timeout", "vegas_mfa_session", "vegas_mfa_session_duration", "vegas_mfa_process", "vegas_keys", "vegas_key_max_age_days"];
+const ROLE_KEYS = ["vegas_role_arn", "vegas_source_profile", "duration_seconds", "role_session_name", "external_id", "region", "endpoint_url", "sts_regional_endpoints", "credential_process", "vegas_browser", "vegas_browser_profile", "vegas_firefox_containers"];
+const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubikey_label", "vegas_mfa_timeout", "vegas_mfa_session", "vegas_mfa_session_duration", "vegas_mfa_process", "vegas_keys", "vegas_key_max_age_days", "vegas_browser", "vegas_firefox_containers"];
 const KNOWN_VEGAS_KEYS = [...ROLE_KEYS, ...SOURCE_KEYS].filter((key) => key.startsWith("vegas_"));
 
 /** `config show-profile`: every setting after defaults and fallbacks, validated, its problems listed. */
@@ -79,6 +83,7 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   if (profile?.source.mfaProcess !== undefined) rows.push(programRow(profile.source.mfaProcess, env));
   fromSource("vegas_mfa_session", ["false", "default"]);
   if (profile?.source.mfaSession !== undefined) fromSource("vegas_mfa_session_duration", [String(DEFAULT_MFA_SESSION_SECONDS), "default"]);
+  rows.push(...browserRows(settings, source, roleSection, sourceSection, profile, env));
   fromSource("vegas_keys", ["-", "default: the source profile's key is wherever the AWS SDK finds it (the credentials file)"]);
   if (profile?.source.keys !== undefined) fromSource("vegas_key_max_age_days", [String(DEFAULT_KEY_MAX_AGE_DAYS), "default"]);
 
@@ -87,6 +92,25 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   const checksum = profile === undefined ? undefined : new Bun.CryptoHasher("sha256").update(credentialIdentity(profile)).digest("hex").slice(0, 16);
   const keys = profile?.source.keys;
   return { name, file: config.path, rows, checksum, problems, ...(keys === undefined || profile === undefined ? {} : { keyStore: { source: profile.source.name, store: keys.store } }) };
+}
+
+/** Which browser `login` opens, in which browser profile (its folder, or Firefox's container). */
+function browserRows(settings: Settings, source: Settings | undefined, roleSection: string, sourceSection: string, profile: RoleProfile | undefined, env: Env): SettingRow[] {
+  const browser = settings.vegas_browser ? { value: settings.vegas_browser, from: roleSection } : source?.vegas_browser ? { value: source.vegas_browser, from: sourceSection } : undefined;
+  if (browser === undefined || profile === undefined) return [{ key: "vegas_browser", value: "-", from: "default: login opens your default browser (one console session for every profile)" }];
+  const rows: SettingRow[] = [{ key: "vegas_browser", ...browser }];
+  const found = findBrowser(browser.value, env);
+  rows.push("unavailable" in found ? { key: "  opens", value: "-", from: found.unavailable } : { key: "  opens", value: found.program, from: `${found.kind === "chromium" ? "Chromium's kind" : found.kind === "firefox" ? "Firefox" : "Safari"}` });
+  const name = profile.console.browserProfile ?? profile.name;
+  rows.push({ key: "vegas_browser_profile", value: name, from: settings.vegas_browser_profile ? roleSection : "default (the AWS profile's name)" });
+  if ("unavailable" in found || found.kind === "safari") return rows;
+  if (found.kind === "firefox" && profile.console.firefoxContainers !== "off") {
+    rows.push({ key: "  container", value: name, from: `Firefox container, through the ${profile.console.firefoxContainers} add-on (vegas_firefox_containers)` });
+    return rows;
+  }
+  const state = stateFolderPath(env, homeFolder(env));
+  rows.push({ key: "  profile folder", value: state === undefined ? "-" : browserProfileFolder(state, name), from: state === undefined ? "no state folder (no home and no XDG_STATE_HOME)" : "made 0700 at the first login" });
+  return rows;
 }
 
 /** The words vegas_mfa_process runs, as this OS splits and finds them (a JSON array: nothing is ambiguous). */

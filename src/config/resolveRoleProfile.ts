@@ -5,6 +5,9 @@ import { windowsCommandWords } from "./windowsCommandWords.ts";
 import type { ConfigFile, Settings } from "./readConfigFile.ts";
 import type { RoleProfile, SourceKeys, SourceProfile, StsTarget } from "./roleProfile.ts";
 import {
+  checkBrowser,
+  checkBrowserProfile,
+  checkFirefoxContainers,
   checkEndpointUrl,
   checkExternalId,
   checkMfaSerial,
@@ -73,6 +76,18 @@ export function resolveRoleProfile(
     externalId: where.optional(settings, "external_id", checkExternalId),
     sts: stsTarget(roleArn, settings, sourceSettings, where, new Where(config.path, sourceName), env),
     source,
+    console: consoleSettings(profileName, settings, sourceSettings, where, new Where(config.path, sourceName, profileName)),
+  };
+}
+
+function consoleSettings(profileName: string, settings: Settings, sourceSettings: Settings, where: Where, sourceWhere: Where): RoleProfile["console"] {
+  const browser = where.optional(settings, "vegas_browser", checkBrowser) ?? sourceWhere.optional(sourceSettings, "vegas_browser", checkBrowser);
+  const browserProfile = where.optional(settings, "vegas_browser_profile", checkBrowserProfile);
+  const containers = where.optional(settings, "vegas_firefox_containers", checkFirefoxContainers) ?? sourceWhere.optional(sourceSettings, "vegas_firefox_containers", checkFirefoxContainers);
+  return {
+    browser,
+    browserProfile: browserProfile ?? (browser === undefined ? undefined : profileName),
+    firefoxContainers: (containers ?? "open-url-in-container") as RoleProfile["console"]["firefoxContainers"],
   };
 }
 

@@ -9,6 +9,17 @@ export interface RoleProfile {
   readonly externalId: string | undefined;
   readonly sts: StsTarget;
   readonly source: SourceProfile;
+  /** How `login` opens the console. */
+  readonly console: ConsoleSettings;
+}
+
+/** `vegas_browser` (role, else source), `vegas_browser_profile` (role), `vegas_firefox_containers` (role, else source). */
+export interface ConsoleSettings {
+  /** A browser name (chrome, firefox…) or a program's path; undefined: the system's default browser. */
+  readonly browser: string | undefined;
+  /** The browser profile to open it in: the setting, else the AWS profile's name when a browser is set. */
+  readonly browserProfile: string | undefined;
+  readonly firefoxContainers: "open-url-in-container" | "granted" | "off";
 }
 
 import type { KeyStoreKind } from "./settingChecks.ts";

@@ -65,6 +65,30 @@ export function parseKeyStore(value: string): KeyStoreKind | string {
   return `${quoteValue(value)} is not a key store: write os (the OS's keystore) or file (a sealed file with a passphrase), or remove it to keep the key in the AWS credentials file`;
 }
 
+/** The browsers vegas_browser names (or a path to one). */
+export const BROWSER_NAMES = ["chrome", "chromium", "brave", "edge", "firefox", "safari"] as const;
+export type BrowserName = (typeof BROWSER_NAMES)[number];
+
+/** vegas_browser: a browser by name, or the full path of its program. */
+export function checkBrowser(value: string): string | undefined {
+  if ((BROWSER_NAMES as readonly string[]).includes(value)) return undefined;
+  if (value.startsWith("/") || /^[A-Za-z]:\\/.test(value) || value.startsWith("\\\\")) return undefined;
+  return `${quoteValue(value)} is not a browser: write chrome, chromium, brave, edge, firefox or safari, or the full path of the browser's program`;
+}
+
+/** vegas_browser_profile: a name for the browser profile (its folder is made from it). */
+export function checkBrowserProfile(value: string): string | undefined {
+  if (value.length > 64 || /[\p{Cc}]/u.test(value) || value.trim() !== value) return `${quoteValue(value)} is not a browser profile name: use up to 64 characters, no control characters or spaces at its ends`;
+  return undefined;
+}
+
+/** How Firefox keeps profiles apart (vegas_firefox_containers): which add-on's container URL, or Firefox profiles. */
+export const FIREFOX_CONTAINER_ADDONS = ["open-url-in-container", "granted", "off"] as const;
+
+export function checkFirefoxContainers(value: string): string | undefined {
+  return (FIREFOX_CONTAINER_ADDONS as readonly string[]).includes(value) ? undefined : `${quoteValue(value)} is not one of open-url-in-container (the "Open external links in a container" add-on), granted (granted's add-on) or off (a Firefox profile of our own per AWS profile)`;
+}
+
 export const DEFAULT_KEY_MAX_AGE_DAYS = 90;
 const MAX_KEY_MAX_AGE_DAYS = 3650;
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { connect } from "node:net";
-import { type RequestLine, refusalOf, sameToken, serverVariables, startCredentialServer } from "../../src/commands/credentialServer.ts";
+import { type RequestLine, refusalOf, sameToken, serverVariables, startCredentialServer } from "../../src/server/credentialServer.ts";
 import type { Reporter } from "../../src/output/reporter.ts";
 import { UserError } from "../../src/userError.ts";
 import { portNumber, serverVariablesSh } from "../../src/commands/serveCredentials.ts";

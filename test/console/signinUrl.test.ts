@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { consoleDestination, loginUrl, signinOrigin } from "../../src/commands/consoleLogin.ts";
-import { openerCommand } from "../../src/commands/openInBrowser.ts";
+import { checkDestination, consoleDestination, loginUrl, logoutThenUrl, servicePath, signinOrigin } from "../../src/console/signinUrl.ts";
+import { openerCommand } from "../../src/console/openInBrowser.ts";
 import { partitionOfRole } from "../../src/config/resolveRoleProfile.ts";
 
 describe("consoleDestination", () => {
@@ -64,4 +64,41 @@ describe("openerCommand", () => {
     expect(openerCommand(url, "freebsd")).toEqual(["xdg-open", url]);
     expect(openerCommand(url, "win32")).toEqual(["rundll32", "url.dll,FileProtocolHandler", url]);
   });
+});
+
+describe("--service and --destination", () => {
+  test("a service lands on its console home", () => {
+    expect(servicePath("s3")).toBe("/s3/home");
+    expect(consoleDestination("us-west-1.console.aws.amazon.com", "us-west-1", servicePath("cloudwatch"))).toBe("https://us-west-1.console.aws.amazon.com/cloudwatch/home?region=us-west-1");
+  });
+
+  test.each(["S3", "s3/../x", "", "a b", "../iam", "x".repeat(60)])("%p is not a service name", (service) => {
+    expect(() => servicePath(service)).toThrow("login --service");
+  });
+
+  test("a console URL stays as given, on the partition's console hosts", () => {
+    const url = "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:";
+    expect(checkDestination(url, "console.aws.amazon.com")).toBe(url);
+    expect(checkDestination("https://console.amazonaws.cn/s3/home", "console.amazonaws.cn")).toBe("https://console.amazonaws.cn/s3/home");
+  });
+
+  test.each([
+    "http://console.aws.amazon.com/s3/home",
+    "https://console.aws.amazon.com.evil.example/",
+    "https://evilconsole.aws.amazon.com/",
+    "https://user@console.aws.amazon.com/",
+    "https://console.aws.amazon.com:8443/",
+    "https://console.amazonaws.cn/",
+    "javascript:alert(1)",
+    "not a url",
+  ])("%p is refused", (url) => {
+    expect(() => checkDestination(url, "console.aws.amazon.com")).toThrow("login --destination");
+  });
+});
+
+test("--logout-first: the sign-in endpoint's logout, then on to the login URL", () => {
+  const login = loginUrl("https://signin.aws.amazon.com", "https://console.aws.amazon.com/console/home?region=us-east-1", "t0k");
+  const url = new URL(logoutThenUrl("https://signin.aws.amazon.com", login));
+  expect(`${url.origin}${url.pathname}`).toBe("https://signin.aws.amazon.com/oauth");
+  expect(Object.fromEntries(url.searchParams)).toEqual({ Action: "logout", redirect_uri: login });
 });
