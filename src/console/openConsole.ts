@@ -58,8 +58,7 @@ export function browserCommand(browser: Browser, url: string, browserProfile: st
     const addon = opening.settings.firefoxContainers;
     const scheme = addon === "granted" ? "ext+granted-containers" : "ext+container";
     const containerUrl = `${scheme}:name=${encodeURIComponent(browserProfile)}&url=${encodeURIComponent(url)}`;
-    opening.reporter.verbose(`Firefox opens the console in container "${browserProfile}" through ${scheme}: (if Firefox asks what to do with the link, install the add-on: ${addonName(addon)})`);
-    return { argv: [browser.program, containerUrl], where: `Firefox, container "${browserProfile}" (needs the ${addonName(addon)} add-on)` };
+    return { argv: [browser.program, containerUrl], where: `Firefox, container "${browserProfile}" (if Firefox asks what to do with the link, install ${addonName(addon)})` };
   }
   if (opening.stateFolder === undefined) throw new UserError("login: there is no state folder to keep browser profiles in (no home folder and no XDG_STATE_HOME): set XDG_STATE_HOME");
   const folder = prepareBrowserProfileFolder(opening.stateFolder, browserProfile);
@@ -67,8 +66,9 @@ export function browserCommand(browser: Browser, url: string, browserProfile: st
   return { argv: [browser.program, `--user-data-dir=${folder}`, "--no-first-run", "--no-default-browser-check", url], where: `${browser.name}, profile "${browserProfile}" (${folder})` };
 }
 
+/** The add-on that opens the container URL, and where to get it: Firefox cannot tell us whether it is there. */
 function addonName(addon: "open-url-in-container" | "granted"): string {
-  return addon === "granted" ? "Granted (addons.mozilla.org/firefox/addon/granted)" : '"Open external links in a container" (addons.mozilla.org/firefox/addon/open-url-in-container)';
+  return addon === "granted" ? "the Granted add-on: addons.mozilla.org/firefox/addon/granted" : 'the "Open external links in a container" add-on: addons.mozilla.org/firefox/addon/open-url-in-container';
 }
 
 /**
