@@ -1,7 +1,10 @@
-import { partitionOfRole } from "../config/resolveRoleProfile.ts";
-import { checkBrowserProfile } from "../config/settingChecks.ts";
+import { partitionOfRole, resolveRoleProfile } from "../config/resolveRoleProfile.ts";
+import { configFilePath } from "../config/configFilePath.ts";
+import { readConfigFile } from "../config/readConfigFile.ts";
+import { prepareBrowserProfileFolder } from "../console/browserProfileFolder.ts";
+import { chooseConsole } from "../console/consoleChoice.ts";
 import { openConsole } from "../console/openConsole.ts";
-import { checkConsolePath, checkDestination, consoleDestination, loginUrl, logoutThenUrl, REGION, servicePath, signinOrigin } from "../console/signinUrl.ts";
+import { CONSOLE_HOSTS, checkConsolePath, checkDestination, consoleDestination, loginUrl, logoutThenUrl, REGION, servicePath, signinOrigin } from "../console/signinUrl.ts";
 import type { Env } from "../environment.ts";
 import { homeFolder } from "../files/homeFolder.ts";
 import { stateFolderPath } from "../log/stateFolder.ts";
@@ -24,10 +27,12 @@ export async function consoleLogin(args: LoginArgs, env: Env, reporter: Reporter
   if (chosen.length > 1) throw new UserError(`login: ${chosen.join(" and ")} both say where to land: give one`, 2);
   if (args.path !== undefined) checkConsolePath(args.path);
   const path = args.service === undefined ? args.path : servicePath(args.service);
-  if (args.browserProfile !== undefined) {
-    const problem = checkBrowserProfile(args.browserProfile);
-    if (problem !== undefined) throw new UserError(`login --browser-profile: ${problem}`, 2);
-  }
+  if (args.destination !== undefined) checkDestination(args.destination, CONSOLE_HOSTS);
+  // How the console will open, checked (the browser found, its profile folder made and checked) before a code is asked for.
+  const stateFolder = stateFolderPath(env, homeFolder(env));
+  const home = homeFolder(env);
+  const choice = args.stdout ? undefined : chooseConsole(resolveRoleProfile(readConfigFile(configFilePath(env, home)), args.profile, env), args.browserProfile, env, stateFolder);
+  if (choice?.kind === "folder") prepareBrowserProfileFolder(stateFolder ?? "", choice.browserKey, choice.browserProfile);
   const { credentials, profile } = await assumeRole(args, env, reporter, loadFetch);
   const partition = partitionOfRole(profile.roleArn);
   const region = args.region ?? (profile.sts.useGlobalEndpoint ? partition.defaultRegion : profile.sts.region);
@@ -49,7 +54,7 @@ export async function consoleLogin(args: LoginArgs, env: Env, reporter: Reporter
   const signIn = loginUrl(origin, destination, token);
   const url = args.logoutFirst ? logoutThenUrl(origin, signIn) : signIn;
   if (args.stdout) return url;
-  const opened = await openConsole(url, { profile: profile.name, settings: profile.console, browserProfile: args.browserProfile, env, stateFolder: stateFolderPath(env, homeFolder(env)), reporter });
+  const opened = await openConsole(url, { profile: profile.name, account: profile.roleArn.split(":")[4] ?? "", choice: choice ?? { kind: "default" }, env, stateFolder, reporter });
   if ("where" in opened) {
     reporter.notice(`opened the AWS console as ${profile.roleArn} (profile "${profile.name}", ${region}) in ${opened.where}`);
     return undefined;

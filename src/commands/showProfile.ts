@@ -7,8 +7,8 @@ import { machineSessionNameSources } from "../config/sessionNameSources.ts";
 import { type KeyStoreKind, DEFAULT_KEY_MAX_AGE_DAYS, DEFAULT_MFA_SESSION_SECONDS, DEFAULT_MFA_TIMEOUT_SECONDS } from "../config/settingChecks.ts";
 import type { Env } from "../environment.ts";
 import { windowsCommand } from "../mfa/windowsCommand.ts";
-import { browserProfileFolder } from "../console/browserProfileFolder.ts";
-import { findBrowser } from "../console/browsers.ts";
+import { type ConsoleChoice, chooseConsole } from "../console/consoleChoice.ts";
+import { isUserError } from "../userError.ts";
 import { homeFolder } from "../files/homeFolder.ts";
 import { stateFolderPath } from "../log/stateFolder.ts";
 
@@ -94,22 +94,25 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   return { name, file: config.path, rows, checksum, problems, ...(keys === undefined || profile === undefined ? {} : { keyStore: { source: profile.source.name, store: keys.store } }) };
 }
 
-/** Which browser `login` opens, in which browser profile (its folder, or Firefox's container). */
+/** Which browser `login` opens, in which browser profile (its folder, or Firefox's container), or why it cannot. */
 function browserRows(settings: Settings, source: Settings | undefined, roleSection: string, sourceSection: string, profile: RoleProfile | undefined, env: Env): SettingRow[] {
   const browser = settings.vegas_browser ? { value: settings.vegas_browser, from: roleSection } : source?.vegas_browser ? { value: source.vegas_browser, from: sourceSection } : undefined;
-  if (browser === undefined || profile === undefined) return [{ key: "vegas_browser", value: "-", from: "default: login opens your default browser (one console session for every profile)" }];
+  if (browser === undefined) return [{ key: "vegas_browser", value: "-", from: "default: login opens your default browser (one console session for every profile)" }];
   const rows: SettingRow[] = [{ key: "vegas_browser", ...browser }];
-  const found = findBrowser(browser.value, env);
-  rows.push("unavailable" in found ? { key: "  opens", value: "-", from: found.unavailable } : { key: "  opens", value: found.program, from: `${found.kind === "chromium" ? "Chromium's kind" : found.kind === "firefox" ? "Firefox" : "Safari"}` });
-  const name = profile.console.browserProfile ?? profile.name;
-  rows.push({ key: "vegas_browser_profile", value: name, from: settings.vegas_browser_profile ? roleSection : "default (the AWS profile's name)" });
-  if ("unavailable" in found || found.kind === "safari") return rows;
-  if (found.kind === "firefox" && profile.console.firefoxContainers !== "off") {
-    rows.push({ key: "  container", value: name, from: `Firefox container, through the ${profile.console.firefoxContainers} add-on (vegas_firefox_containers)` });
-    return rows;
+  if (profile === undefined) return rows;
+  let choice: ConsoleChoice;
+  try {
+    choice = chooseConsole(profile, undefined, env, stateFolderPath(env, homeFolder(env)));
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    return [...rows, { key: "  opens", value: "-", from: `login cannot open it: ${error.message}` }];
   }
-  const state = stateFolderPath(env, homeFolder(env));
-  rows.push({ key: "  profile folder", value: state === undefined ? "-" : browserProfileFolder(state, name), from: state === undefined ? "no state folder (no home and no XDG_STATE_HOME)" : "made 0700 at the first login" });
+  if (choice.kind === "default") return rows;
+  rows.push({ key: "  opens", value: choice.browser.program, from: choice.kind === "safari" ? "Safari: one console session for every profile" : choice.browser.kind === "firefox" ? "Firefox" : "Chromium's kind" });
+  if (choice.kind === "safari") return rows;
+  rows.push({ key: "vegas_browser_profile", value: choice.browserProfile, from: settings.vegas_browser_profile ? roleSection : "default (the AWS profile's name)" });
+  if (choice.kind === "container") rows.push({ key: "  container", value: choice.browserProfile, from: `a Firefox container, through the ${choice.addon} add-on (vegas_firefox_containers)` });
+  else rows.push({ key: "  profile folder", value: choice.folder, from: "made 0700 at the first login" });
   return rows;
 }
 

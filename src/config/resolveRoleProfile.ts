@@ -5,9 +5,6 @@ import { windowsCommandWords } from "./windowsCommandWords.ts";
 import type { ConfigFile, Settings } from "./readConfigFile.ts";
 import type { RoleProfile, SourceKeys, SourceProfile, StsTarget } from "./roleProfile.ts";
 import {
-  checkBrowser,
-  checkBrowserProfile,
-  checkFirefoxContainers,
   checkEndpointUrl,
   checkExternalId,
   checkMfaSerial,
@@ -76,19 +73,13 @@ export function resolveRoleProfile(
     externalId: where.optional(settings, "external_id", checkExternalId),
     sts: stsTarget(roleArn, settings, sourceSettings, where, new Where(config.path, sourceName), env),
     source,
-    console: consoleSettings(profileName, settings, sourceSettings, where, new Where(config.path, sourceName, profileName)),
+    console: consoleSettings(profileName, settings, sourceName, sourceSettings),
   };
 }
 
-function consoleSettings(profileName: string, settings: Settings, sourceSettings: Settings, where: Where, sourceWhere: Where): RoleProfile["console"] {
-  const browser = where.optional(settings, "vegas_browser", checkBrowser) ?? sourceWhere.optional(sourceSettings, "vegas_browser", checkBrowser);
-  const browserProfile = where.optional(settings, "vegas_browser_profile", checkBrowserProfile);
-  const containers = where.optional(settings, "vegas_firefox_containers", checkFirefoxContainers) ?? sourceWhere.optional(sourceSettings, "vegas_firefox_containers", checkFirefoxContainers);
-  return {
-    browser,
-    browserProfile: browserProfile ?? (browser === undefined ? undefined : profileName),
-    firefoxContainers: (containers ?? "open-url-in-container") as RoleProfile["console"]["firefoxContainers"],
-  };
+function consoleSettings(profileName: string, settings: Settings, sourceName: string, sourceSettings: Settings): RoleProfile["console"] {
+  const either = (key: string) => (settings[key] ? { value: settings[key], from: profileName } : sourceSettings[key] ? { value: sourceSettings[key], from: sourceName } : undefined);
+  return { browser: either("vegas_browser"), browserProfile: settings.vegas_browser_profile || undefined, firefoxContainers: either("vegas_firefox_containers") };
 }
 
 function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere: Where, env: Record<string, string | undefined>, platform: NodeJS.Platform): SourceProfile {

@@ -13,13 +13,16 @@ export interface RoleProfile {
   readonly console: ConsoleSettings;
 }
 
-/** `vegas_browser` (role, else source), `vegas_browser_profile` (role), `vegas_firefox_containers` (role, else source). */
+/**
+ * `vegas_browser` (role, else source), `vegas_browser_profile` (role), `vegas_firefox_containers` (role, else
+ * source), as written: only `login` reads them, and checks them (console/consoleChoice.ts), so a mistake in
+ * one never breaks credential_process.
+ */
 export interface ConsoleSettings {
-  /** A browser name (chrome, firefox…) or a program's path; undefined: the system's default browser. */
-  readonly browser: string | undefined;
-  /** The browser profile to open it in: the setting, else the AWS profile's name when a browser is set. */
+  /** A browser name (chrome, firefox…), a command on PATH or a program's path, and the profile that sets it. */
+  readonly browser: { readonly value: string; readonly from: string } | undefined;
   readonly browserProfile: string | undefined;
-  readonly firefoxContainers: "open-url-in-container" | "granted" | "off";
+  readonly firefoxContainers: { readonly value: string; readonly from: string } | undefined;
 }
 
 import type { KeyStoreKind } from "./settingChecks.ts";

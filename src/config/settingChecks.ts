@@ -69,13 +69,6 @@ export function parseKeyStore(value: string): KeyStoreKind | string {
 export const BROWSER_NAMES = ["chrome", "chromium", "brave", "edge", "firefox", "safari"] as const;
 export type BrowserName = (typeof BROWSER_NAMES)[number];
 
-/** vegas_browser: a browser by name, or the full path of its program. */
-export function checkBrowser(value: string): string | undefined {
-  if ((BROWSER_NAMES as readonly string[]).includes(value)) return undefined;
-  if (value.startsWith("/") || /^[A-Za-z]:\\/.test(value) || value.startsWith("\\\\")) return undefined;
-  return `${quoteValue(value)} is not a browser: write chrome, chromium, brave, edge, firefox or safari, or the full path of the browser's program`;
-}
-
 /** vegas_browser_profile: a name for the browser profile (its folder is made from it). */
 export function checkBrowserProfile(value: string): string | undefined {
   if (value.length > 64 || /[\p{Cc}]/u.test(value) || value.trim() !== value) return `${quoteValue(value)} is not a browser profile name: use up to 64 characters, no control characters or spaces at its ends`;

@@ -60,11 +60,19 @@ export function findBrowser(setting: string, env: Env, platform: NodeJS.Platform
   if (isAbsolutePath(setting)) {
     const kind = kindOfPath(setting);
     if (kind === undefined) return { unavailable: `cannot tell which browser ${setting} is: its file name should say (chrome, chromium, brave, edge, msedge, firefox), or set vegas_browser to one of those names` };
+    if (kind === "safari" && platform !== "darwin") return { unavailable: "Safari is only on macOS" };
     if (kind !== "safari" && !isExecutableFile(setting)) return { unavailable: `${setting} is not a program that can be run` };
     return { kind, name: setting, program: setting };
   }
-  const known = KNOWN[setting];
-  if (known === undefined) return { unavailable: `"${setting}" is not a browser this tool knows` };
+  const known = Object.hasOwn(KNOWN, setting) ? KNOWN[setting] : undefined;
+  if (known === undefined) {
+    // A command on PATH (google-chrome, brave-browser, firefox-esr…), whose name says what kind it is.
+    const kind = kindOfPath(setting);
+    const program = kind === undefined || kind === "safari" ? undefined : findProgram(setting, env, [], [".exe"]);
+    if (kind === undefined) return { unavailable: `"${setting}" is not a browser this tool knows: write chrome, chromium, brave, edge, firefox or safari, or the full path of the browser's program` };
+    if (program === undefined) return { unavailable: `${setting} is not on PATH: install it, or set vegas_browser to its full path` };
+    return { kind, name: setting, program };
+  }
   if (known.kind === "safari" && platform !== "darwin") return { unavailable: "Safari is only on macOS" };
   const installed = (known.places[platform] ?? known.places.linux ?? []).map((place) => expandVariables(place, env)).find((place) => place !== undefined && (known.kind === "safari" || isExecutableFile(place)));
   const program = installed ?? known.commands.map((command) => findProgram(command, env, [], [".exe"])).find((found) => found !== undefined);

@@ -77,19 +77,23 @@ export function servicePath(service: string): string {
  * console hosts (the console host itself or a region's, like eu-west-1.console.aws.amazon.com): the sign-in
  * would otherwise send the new session's browser elsewhere.
  */
-export function checkDestination(destination: string, consoleHost: string): string {
+export function checkDestination(destination: string, consoleHost: string | readonly string[]): string {
+  const hosts = typeof consoleHost === "string" ? [consoleHost] : consoleHost;
   let url: URL;
   try {
     url = new URL(destination);
   } catch {
-    throw new UserError(`login --destination: "${destination.slice(0, 80)}" is not a URL: give a console URL like https://${consoleHost}/s3/home`, 2);
+    throw new UserError(`login --destination: "${destination.slice(0, 80)}" is not a URL: give a console URL like https://${hosts[0]}/s3/home`, 2);
   }
-  const onConsole = url.hostname === consoleHost || url.hostname.endsWith(`.${consoleHost}`);
+  const onConsole = hosts.some((host) => url.hostname === host || url.hostname.endsWith(`.${host}`));
   if (url.protocol !== "https:" || !onConsole || url.username !== "" || url.password !== "" || url.port !== "") {
-    throw new UserError(`login --destination: "${destination.slice(0, 80)}" is not on the console (https://${consoleHost} or a region's host under it)`, 2);
+    throw new UserError(`login --destination: "${destination.slice(0, 80)}" is not on the console (https://${hosts[0]} or a region's host under it)`, 2);
   }
   return url.toString();
 }
+
+/** Every partition's console host: --destination is checked against these before the profile is known, then against its own. */
+export const CONSOLE_HOSTS = ["console.aws.amazon.com", "console.amazonaws.cn", "console.amazonaws-us-gov.com"] as const;
 
 /**
  * The sign-in endpoint's logout, then on to `next` (the login URL, on the same host): the console keeps one

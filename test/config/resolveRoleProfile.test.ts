@@ -44,7 +44,7 @@ describe("a valid profile", () => {
       externalId: "0093624694724",
       sts: { region: "us-west-1", endpoint: undefined, useGlobalEndpoint: false, endpointUrl: "https://sts.us-west-1.amazonaws.com" },
       source: { name: "default", mfaSerial: "arn:aws:iam::111111111111:mfa/FrankSinatra", yubikeySerial: undefined, yubikeyLabel: "arn:aws:iam::111111111111:mfa/FrankSinatra", mfaTimeoutSeconds: 60, mfaSession: undefined, mfaProcess: undefined, credentialsFrom: "keys", keys: undefined },
-      console: { browser: undefined, browserProfile: undefined, firefoxContainers: "open-url-in-container" },
+      console: { browser: undefined, browserProfile: undefined, firefoxContainers: undefined },
     });
   });
 
@@ -133,17 +133,10 @@ describe("where the source profile's key lives (vegas_keys)", () => {
 describe("how login opens the console", () => {
   const consoleOf = (source: string, role: string) => resolveRoleProfile(config(`${SOURCE}${source}${ROLE}${role}`), "frank@concerts", {}).console;
 
-  test("the default browser unless vegas_browser is set; then a browser profile named after the AWS profile", () => {
-    expect(consoleOf("", "")).toEqual({ browser: undefined, browserProfile: undefined, firefoxContainers: "open-url-in-container" });
-    expect(consoleOf("vegas_browser = firefox\nvegas_firefox_containers = granted\n", "")).toEqual({ browser: "firefox", browserProfile: "frank@concerts", firefoxContainers: "granted" });
-    expect(consoleOf("vegas_browser = firefox\n", "vegas_browser = /opt/brave/brave\nvegas_browser_profile = music\n")).toEqual({ browser: "/opt/brave/brave", browserProfile: "music", firefoxContainers: "open-url-in-container" });
-  });
-
-  test.each([
-    ["vegas_browser = netscape\n", 'vegas_browser "netscape" is not a browser: write chrome, chromium, brave, edge, firefox or safari, or the full path of the browser\'s program'],
-    ["vegas_firefox_containers = maybe\n", 'vegas_firefox_containers "maybe" is not one of open-url-in-container'],
-  ])("%p is one line", (line, problem) => {
-    expect(errorOf(`${SOURCE}${ROLE}${line}`)).toContain(`profile "frank@concerts" in ${FILE}: ${problem}`);
+  test("as written, and from where: the role's setting, else the source's (only login reads and checks them)", () => {
+    expect(consoleOf("", "")).toEqual({ browser: undefined, browserProfile: undefined, firefoxContainers: undefined });
+    expect(consoleOf("vegas_browser = firefox\nvegas_firefox_containers = granted\n", "")).toEqual({ browser: { value: "firefox", from: "default" }, browserProfile: undefined, firefoxContainers: { value: "granted", from: "default" } });
+    expect(consoleOf("vegas_browser = firefox\n", "vegas_browser = netscape\nvegas_browser_profile = music\n")).toEqual({ browser: { value: "netscape", from: "frank@concerts" }, browserProfile: "music", firefoxContainers: undefined });
   });
 });
 
