@@ -5,7 +5,7 @@
  * dist/test-artifacts/ (CI keeps them). Firefox: the container URL handed to a stand-in `firefox`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
+import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { countingCodeProgram } from "../support/codeProgram.ts";
 import { CHROMIUM, DevTools, headlessChromiumWrapper } from "../support/devTools.ts";
@@ -154,6 +154,17 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("login in a 
     page.close();
     expect(await whoami(tools)).toContain("console session of arn:aws:sts::333333333333:assumed-role/ActorRole/");
     expect((await tools.cookies()).filter((cookie) => cookie.name === "console-session")).toHaveLength(1);
+  });
+
+  test.skipIf(process.getuid?.() !== 0)("a profile folder that belongs to another user is refused before any browser starts", async () => {
+    const { state, bin } = newSandbox((bin) => headlessChromiumWrapper(bin));
+    const folder = join(state, "console", "chromium-headless", "frank@concerts");
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    chownSync(folder, 65534, 65534);
+    const result = await sandbox.run([BINARY, "login", "-p", "frank@concerts"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(`vegas-credentials: browser profile folder of "frank@concerts" ${folder} belongs to another user (uid 65534): remove it or set XDG_STATE_HOME to a folder of yours\n`);
+    expect(readdirSync(bin).filter((name) => name.startsWith("chromium-argv"))).toEqual([]);
   });
 
   test("a profile folder that is a symbolic link is refused before any browser starts", async () => {
