@@ -3,7 +3,7 @@ import { joinPath } from "../files/joinPath.ts";
 import type { Reporter } from "../output/reporter.ts";
 import { prepareBrowserProfileFolder, prepareConsoleFolder } from "./browserProfileFolder.ts";
 import type { ConsoleChoice } from "./consoleChoice.ts";
-import { openInBrowser } from "./openInBrowser.ts";
+import { openInBrowser, startProgram } from "./openInBrowser.ts";
 
 export interface ConsoleOpening {
   /** The AWS profile signed in, and its account (the default browser's note of who was last). */
@@ -39,7 +39,8 @@ export async function openConsole(url: string, opening: ConsoleOpening): Promise
     return { where: "your default browser" };
   }
   const { argv, where } = browserCommand(choice, url, opening.stateFolder);
-  const problem = await startBrowser(argv);
+  // On its own (its own session, no terminal): it lives as long as the person keeps it.
+  const problem = await startProgram(argv, { env: opening.env, patienceMs: BROWSER_PATIENCE_MS, detached: true });
   if (problem !== undefined) return { problem: `${choice.browser.name} ${problem}` };
   if (choice.kind === "safari") noteSharedSession(opening, "safari", "Safari");
   return { where };
@@ -79,31 +80,6 @@ function launcherPage(folder: string, url: string): string {
 /** The add-on that opens the container URL, and where to get it: Firefox cannot tell us whether it is there. */
 function addonName(addon: "open-url-in-container" | "granted"): string {
   return addon === "granted" ? "the Granted add-on: addons.mozilla.org/firefox/addon/granted" : 'the "Open external links in a container" add-on: addons.mozilla.org/firefox/addon/open-url-in-container';
-}
-
-/**
- * Starts the browser on its own (its own session, no terminal, its output dropped: a browser may print what it
- * opens). An exit with an error within BROWSER_PATIENCE_MS is the problem; a browser that hands the page to one
- * already running exits 0.
- */
-async function startBrowser(argv: readonly string[]): Promise<string | undefined> {
-  let child: ReturnType<typeof Bun.spawn>;
-  try {
-    child = Bun.spawn([...argv], { stdin: "ignore", stdout: "ignore", stderr: "ignore", detached: true });
-  } catch (error) {
-    return (error as { code?: string }).code === "ENOENT" ? "is not installed" : "could not be started";
-  }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const patience = new Promise<"running">((resolve) => {
-    timer = setTimeout(() => resolve("running"), BROWSER_PATIENCE_MS);
-  });
-  const exitCode = await Promise.race([child.exited, patience]);
-  clearTimeout(timer);
-  if (exitCode === "running") {
-    child.unref();
-    return undefined;
-  }
-  return exitCode === 0 ? undefined : `exited with ${exitCode}`;
 }
 
 /**

@@ -9,24 +9,33 @@ const OPENER_PATIENCE_MS = 10_000;
  */
 export async function openInBrowser(url: string, env: Env, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
   const command = openerCommand(url, platform);
-  const name = command[0] ?? "";
+  const problem = await startProgram(command, { env, patienceMs: OPENER_PATIENCE_MS, detached: false });
+  return problem === undefined ? undefined : `${command[0] ?? ""} ${problem}`;
+}
+
+/**
+ * Starts a program that opens something and may stay with it (an opener, a browser), its output dropped (it
+ * may print what it opens, a credential). An exit with an error within `patienceMs` is the problem returned;
+ * one still running then is left to run.
+ */
+export async function startProgram(argv: readonly string[], options: { env?: Env; patienceMs: number; detached: boolean }): Promise<string | undefined> {
   let child: ReturnType<typeof Bun.spawn>;
   try {
-    child = Bun.spawn(command, { env: { ...env }, stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+    child = Bun.spawn([...argv], { ...(options.env === undefined ? {} : { env: { ...options.env } }), stdin: "ignore", stdout: "ignore", stderr: "ignore", detached: options.detached });
   } catch (error) {
-    return (error as { code?: string }).code === "ENOENT" ? `${name} is not installed` : `${name} could not be started`;
+    return (error as { code?: string }).code === "ENOENT" ? "is not installed" : "could not be started";
   }
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const patience = new Promise<"waiting">((resolve) => {
-    timer = setTimeout(() => resolve("waiting"), OPENER_PATIENCE_MS);
+  const patience = new Promise<"running">((resolve) => {
+    timer = setTimeout(() => resolve("running"), options.patienceMs);
   });
   const exitCode = await Promise.race([child.exited, patience]);
   clearTimeout(timer);
-  if (exitCode === "waiting") {
+  if (exitCode === "running") {
     child.unref();
     return undefined;
   }
-  return exitCode === 0 ? undefined : `${name} exited with ${exitCode}`;
+  return exitCode === 0 ? undefined : `exited with ${exitCode}`;
 }
 
 /** The opener's argv: the URL as one argument, never through a shell (cmd's `start` would split it at &). */

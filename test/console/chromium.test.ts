@@ -11,6 +11,7 @@ import { countingCodeProgram } from "../support/codeProgram.ts";
 import { CHROMIUM, DevTools, headlessChromiumWrapper } from "../support/devTools.ts";
 import { type FederationDouble, startFederationDouble } from "../support/federationDouble.ts";
 import { BINARY, MFA_SERIAL, ROOT, Sandbox, ensureBinary, startAnyRoleSts } from "../support/sandbox.ts";
+import { temporaryFolder } from "../support/temporaryFolder.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
 
 const ARTIFACTS = join(ROOT, "dist", "test-artifacts");
@@ -27,35 +28,36 @@ const nextFirstCode = () => {
   return firstCode;
 };
 
+beforeAll(async () => {
+  ensureBinary();
+  sts = await startAnyRoleSts({ maxSessionDuration: 43_200 });
+  signin = startFederationDouble(sts);
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+afterAll(async () => {
+  signin?.stop();
+  await sts?.stop();
+});
+afterEach(async () => {
+  for (const { tools, folder } of browsers.splice(0)) await tools.close(folder).catch(() => {});
+  sandbox?.remove();
+});
+
+/** Two role profiles of two accounts behind one source; `browser` gives vegas_browser on the source (or none). */
+function newSandbox(browser: (bin: string) => string | undefined): { state: string; bin: string } {
+  sandbox = new Sandbox("");
+  const bin = join(sandbox.home, "bin");
+  mkdirSync(bin);
+  const program = countingCodeProgram(sandbox, nextFirstCode());
+  const role = (name: string, arn: string) => `[profile ${name}]\ncredential_process = ${BINARY} assume --profile=${name}\nvegas_role_arn = ${arn}\nvegas_source_profile = default\nregion = us-west-1\nendpoint_url = ${sts.url}\n`;
+  const setting = browser(bin);
+  sandbox.writeConfig(`[default]\nmfa_serial = ${MFA_SERIAL}\nvegas_mfa_process = ${program.path}\n${setting === undefined ? "" : `vegas_browser = ${setting}\n`}\n${role("frank@concerts", SINGER)}\n${role("frank@movies", ACTOR)}`);
+  const state = join(sandbox.home, "state");
+  Object.assign(sandbox.env, { VEGAS_CREDENTIALS_SIGNIN_URL: signin.url, XDG_STATE_HOME: state });
+  return { state: join(state, "vegas-credentials"), bin };
+}
+
 describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("login in a browser profile of its own", () => {
-  beforeAll(async () => {
-    ensureBinary();
-    sts = await startAnyRoleSts({ maxSessionDuration: 43_200 });
-    signin = startFederationDouble(sts);
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-  afterAll(async () => {
-    signin?.stop();
-    await sts?.stop();
-  });
-  afterEach(async () => {
-    for (const { tools, folder } of browsers.splice(0)) await tools.close(folder).catch(() => {});
-    sandbox?.remove();
-  });
-
-  /** Two role profiles of two accounts behind one source; `browser` is vegas_browser on the source. */
-  function newSandbox(browser: (bin: string) => string): { state: string; bin: string } {
-    sandbox = new Sandbox("");
-    const bin = join(sandbox.home, "bin");
-    mkdirSync(bin);
-    const program = countingCodeProgram(sandbox, nextFirstCode());
-    const role = (name: string, arn: string) => `[profile ${name}]\ncredential_process = ${BINARY} assume --profile=${name}\nvegas_role_arn = ${arn}\nvegas_source_profile = default\nregion = us-west-1\nendpoint_url = ${sts.url}\n`;
-    sandbox.writeConfig(`[default]\nmfa_serial = ${MFA_SERIAL}\nvegas_mfa_process = ${program.path}\nvegas_browser = ${browser(bin)}\n\n${role("frank@concerts", SINGER)}\n${role("frank@movies", ACTOR)}`);
-    const state = join(sandbox.home, "state");
-    Object.assign(sandbox.env, { VEGAS_CREDENTIALS_SIGNIN_URL: signin.url, XDG_STATE_HOME: state });
-    return { state: join(state, "vegas-credentials"), bin };
-  }
-
   async function login(profile: string, ...options: string[]) {
     const result = await sandbox.run([BINARY, "login", "-p", profile, ...options]);
     if (result.exitCode !== 0) throw new Error(`login -p ${profile} failed: ${result.stderr}`);
@@ -182,67 +184,41 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("login in a 
 });
 
 test("Firefox: the container add-on's URL, one argument, handed to firefox", async () => {
-  ensureBinary();
-  const sts = await startAnyRoleSts({ maxSessionDuration: 43_200 });
-  const signin = startFederationDouble(sts);
-  sandbox = new Sandbox("");
-  const bin = join(sandbox.home, "bin");
-  mkdirSync(bin);
-  const argvFile = join(sandbox.home, "firefox-argv");
-  writeFileSync(join(bin, "firefox"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${argvFile}"\n`);
-  chmodSync(join(bin, "firefox"), 0o755);
-  const program = countingCodeProgram(sandbox, nextFirstCode());
-  sandbox.writeConfig(`[default]\nmfa_serial = ${MFA_SERIAL}\nvegas_mfa_process = ${program.path}\n\n[profile frank@concerts]\ncredential_process = ${BINARY} assume --profile=frank@concerts\nvegas_role_arn = ${SINGER}\nvegas_source_profile = default\nregion = us-west-1\nendpoint_url = ${sts.url}\nvegas_browser = ${join(bin, "firefox")}\n`);
-  Object.assign(sandbox.env, { VEGAS_CREDENTIALS_SIGNIN_URL: signin.url, XDG_STATE_HOME: join(sandbox.home, "state") });
-  try {
-    const result = await sandbox.run([BINARY, "login", "-p", "frank@concerts", "--service", "s3"]);
-    expect(result.exitCode).toBe(0);
-    expect(result.stderr).toContain('in Firefox, container "frank@concerts" (if Firefox asks what to do with the link, install the "Open external links in a container" add-on: addons.mozilla.org/firefox/addon/open-url-in-container)');
-    const argv = readFileSync(argvFile, "utf8").trimEnd().split("\n");
-    expect(argv).toHaveLength(1);
-    const [scheme, rest] = [argv[0]?.slice(0, "ext+container:".length), argv[0]?.slice("ext+container:".length) ?? ""];
-    expect(scheme).toBe("ext+container:");
-    const query = new URLSearchParams(rest);
-    expect(query.get("name")).toBe("frank@concerts");
-    const signInUrl = new URL(query.get("url") ?? "");
-    expect(`${signInUrl.origin}${signInUrl.pathname}`).toBe(`${signin.url}/federation`);
-    expect(signInUrl.searchParams.get("Destination")).toBe("https://us-west-1.console.aws.amazon.com/s3/home?region=us-west-1");
-  } finally {
-    sandbox.remove();
-    signin.stop();
-    await sts.stop();
-  }
+  const argvFile = join(temporaryFolder("firefox-argv-"), "argv");
+  newSandbox((bin) => {
+    writeFileSync(join(bin, "firefox"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${argvFile}"\n`);
+    chmodSync(join(bin, "firefox"), 0o755);
+    return join(bin, "firefox");
+  });
+  const result = await sandbox.run([BINARY, "login", "-p", "frank@concerts", "--service", "s3"]);
+  expect(result.exitCode).toBe(0);
+  expect(result.stderr).toContain('in Firefox, container "frank@concerts" (if Firefox asks what to do with the link, install the "Open external links in a container" add-on: addons.mozilla.org/firefox/addon/open-url-in-container)');
+  const argv = readFileSync(argvFile, "utf8").trimEnd().split("\n");
+  expect(argv).toHaveLength(1);
+  const [scheme, rest] = [argv[0]?.slice(0, "ext+container:".length), argv[0]?.slice("ext+container:".length) ?? ""];
+  expect(scheme).toBe("ext+container:");
+  const query = new URLSearchParams(rest);
+  expect(query.get("name")).toBe("frank@concerts");
+  const signInUrl = new URL(query.get("url") ?? "");
+  expect(`${signInUrl.origin}${signInUrl.pathname}`).toBe(`${signin.url}/federation`);
+  expect(signInUrl.searchParams.get("Destination")).toBe("https://us-west-1.console.aws.amazon.com/s3/home?region=us-west-1");
 });
 
-test("the default browser keeps one console session: the second profile's sign-in says it replaced the first's", async () => {
-  ensureBinary();
-  const sts = await startAnyRoleSts({ maxSessionDuration: 43_200 });
-  const signin = startFederationDouble(sts);
-  sandbox = new Sandbox("");
-  const bin = join(sandbox.home, "bin");
-  mkdirSync(bin);
+test("the default browser keeps one console session: the second profile's sign-in says it met the first's", async () => {
+  const { bin } = newSandbox(() => undefined);
   writeFileSync(join(bin, "xdg-open"), "#!/bin/sh\nexit 0\n");
   chmodSync(join(bin, "xdg-open"), 0o755);
-  const program = countingCodeProgram(sandbox, nextFirstCode());
-  const role = (name: string, arn: string) => `[profile ${name}]\ncredential_process = ${BINARY} assume --profile=${name}\nvegas_role_arn = ${arn}\nvegas_source_profile = default\nregion = us-west-1\nendpoint_url = ${sts.url}\n`;
-  sandbox.writeConfig(`[default]\nmfa_serial = ${MFA_SERIAL}\nvegas_mfa_process = ${program.path}\n\n${role("frank@concerts", SINGER)}\n${role("frank@movies", ACTOR)}`);
-  Object.assign(sandbox.env, { VEGAS_CREDENTIALS_SIGNIN_URL: signin.url, XDG_STATE_HOME: join(sandbox.home, "state"), PATH: `${bin}:${sandbox.env.PATH}` });
-  try {
-    const first = await sandbox.run([BINARY, "login", "-p", "frank@concerts"]);
-    expect(first.exitCode).toBe(0);
-    expect(first.stderr).not.toContain("keeps one console session");
-    const again = await sandbox.run([BINARY, "login", "-p", "frank@concerts"]);
-    expect(again.stderr).not.toContain("keeps one console session");
-    const second = await sandbox.run([BINARY, "login", "-p", "frank@movies"]);
-    expect(second.exitCode).toBe(0);
-    // Another account: the console would refuse it over the first one's session.
-    expect(second.stderr).toContain(`vegas-credentials: your default browser keeps one console session, and it is profile "frank@concerts"'s, of another account: if the console refuses this sign-in, run login again with --logout-first. To keep profiles side by side, set vegas_browser (chrome, chromium, brave, edge or firefox) on them`);
-    // show-profile says which browser login opens, and where.
-    const shown = await sandbox.run([BINARY, "config", "show-profile", "-p", "frank@movies"]);
-    expect(shown.stdout).toMatch(/vegas_browser\s+-\s+default: login opens your default browser/);
-  } finally {
-    sandbox.remove();
-    signin.stop();
-    await sts.stop();
-  }
+  sandbox.env.PATH = `${bin}:${sandbox.env.PATH}`;
+  const first = await sandbox.run([BINARY, "login", "-p", "frank@concerts"]);
+  expect(first.exitCode).toBe(0);
+  expect(first.stderr).not.toContain("keeps one console session");
+  const again = await sandbox.run([BINARY, "login", "-p", "frank@concerts"]);
+  expect(again.stderr).not.toContain("keeps one console session");
+  const second = await sandbox.run([BINARY, "login", "-p", "frank@movies"]);
+  expect(second.exitCode).toBe(0);
+  // Another account: the console would refuse it over the first one's session.
+  expect(second.stderr).toContain(`vegas-credentials: your default browser keeps one console session, and it is profile "frank@concerts"'s, of another account: if the console refuses this sign-in, run login again with --logout-first. To keep profiles side by side, set vegas_browser (chrome, chromium, brave, edge or firefox) on them`);
+  // show-profile says which browser login opens, and where.
+  const shown = await sandbox.run([BINARY, "config", "show-profile", "-p", "frank@movies"]);
+  expect(shown.stdout).toMatch(/vegas_browser\s+-\s+default: login opens your default browser/);
 });
