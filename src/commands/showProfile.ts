@@ -30,7 +30,7 @@ export interface ProfileDescription {
   readonly problems: readonly string[];
 }
 
-const ROLE_KEYS = ["vegas_role_arn", "vegas_source_profile", "duration_seconds", "role_session_name", "external_id", "region", "endpoint_url", "sts_regional_endpoints", "credential_process", "vegas_browser", "vegas_browser_profile", "vegas_firefox_containers"];
+const ROLE_KEYS = ["mfa_serial", "vegas_role_arn", "vegas_source_profile", "duration_seconds", "role_session_name", "external_id", "region", "endpoint_url", "sts_regional_endpoints", "credential_process", "vegas_browser", "vegas_browser_profile", "vegas_firefox_containers"];
 const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubikey_label", "vegas_mfa_timeout", "vegas_mfa_session", "vegas_mfa_session_duration", "vegas_mfa_process", "vegas_keys", "vegas_key_max_age_days", "vegas_browser", "vegas_firefox_containers"];
 const KNOWN_VEGAS_KEYS = [...ROLE_KEYS, ...SOURCE_KEYS].filter((key) => key.startsWith("vegas_"));
 
@@ -74,7 +74,9 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   rows.push(regionRow(settings, source, roleSection, sourceSection, profile, env));
   rows.push(endpointRow(settings, roleSection, profile, env));
   fromRole("credential_process", ["", "missing"]);
-  fromSource("mfa_serial", ["", "missing"]);
+  // The role profile's own mfa_serial wins, as in the AWS CLI.
+  if (settings.mfa_serial) rows.push({ key: "mfa_serial", value: settings.mfa_serial, from: source?.mfa_serial ? `${roleSection} (over ${sourceSection}'s ${source.mfa_serial})` : roleSection });
+  else fromSource("mfa_serial", ["", "missing"]);
   fromSource("vegas_yubikey_serial", ["any", "default (the only YubiKey plugged in)"]);
   fromSource("vegas_yubikey_label", [source?.mfa_serial ?? "", "default (mfa_serial)"]);
   if (env.VEGAS_CREDENTIALS_MFA_TIMEOUT) rows.push({ key: "vegas_mfa_timeout", value: env.VEGAS_CREDENTIALS_MFA_TIMEOUT, from: "environment VEGAS_CREDENTIALS_MFA_TIMEOUT" });

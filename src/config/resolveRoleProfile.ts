@@ -61,7 +61,7 @@ export function resolveRoleProfile(
   if (sourceName === profileName) {
     throw where.error("vegas_source_profile", `names this profile itself: point it at the profile that holds your long-term keys and mfa_serial`);
   }
-  const source = resolveSourceProfile(config, sourceName, where, env, platform);
+  const source = resolveSourceProfile(config, sourceName, where, env, platform, settings);
   const sourceSettings = config.profiles.get(sourceName) ?? {};
 
   return {
@@ -82,7 +82,11 @@ function consoleSettings(profileName: string, settings: Settings, sourceName: st
   return { browser: either("vegas_browser"), browserProfile: settings.vegas_browser_profile || undefined, firefoxContainers: either("vegas_firefox_containers") };
 }
 
-function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere: Where, env: Record<string, string | undefined>, platform: NodeJS.Platform): SourceProfile {
+/**
+ * The source profile's settings, and the MFA device: the role profile's mfa_serial when it has one (the AWS CLI
+ * reads it there; botocore's own role provider reads only that one), else the source profile's.
+ */
+function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere: Where, env: Record<string, string | undefined>, platform: NodeJS.Platform, roleSettings?: Settings): SourceProfile {
   const settings = config.profiles.get(sourceName);
   const alone = roleWhere.profile === sourceName;
   if (settings === undefined) {
@@ -94,8 +98,9 @@ function resolveSourceProfile(config: ConfigFile, sourceName: string, roleWhere:
     );
   }
   const where = alone ? roleWhere : new Where(config.path, sourceName, roleWhere.profile);
-  const mfaSerial = where.required(settings, "mfa_serial", "the ARN or serial number of your MFA device");
-  where.check("mfa_serial", checkMfaSerial(mfaSerial));
+  const roleSerial = roleSettings === undefined ? undefined : roleWhere.optional(roleSettings, "mfa_serial", checkMfaSerial);
+  const mfaSerial = roleSerial ?? where.required(settings, "mfa_serial", "the ARN or serial number of your MFA device");
+  if (roleSerial === undefined) where.check("mfa_serial", checkMfaSerial(mfaSerial));
   const yubikeySerial = where.optional(settings, "vegas_yubikey_serial", (value) =>
     /^\d+$/.test(value) ? undefined : `${quoteValue(value)} is not a YubiKey serial number (digits, as ykman list --serials shows)`,
   );

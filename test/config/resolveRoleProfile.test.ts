@@ -130,6 +130,27 @@ describe("where the source profile's key lives (vegas_keys)", () => {
   });
 });
 
+describe("mfa_serial on the role profile, as the AWS CLI reads it", () => {
+  test("wins over the source profile's; the source's serves when the role has none", () => {
+    const both = resolveRoleProfile(config(`${SOURCE}${ROLE}mfa_serial = arn:aws:iam::111111111111:mfa/OnTheRole\n`), "frank@concerts", {});
+    expect(both.source.mfaSerial).toBe("arn:aws:iam::111111111111:mfa/OnTheRole");
+    expect(both.source.yubikeyLabel).toBe("arn:aws:iam::111111111111:mfa/OnTheRole");
+    const roleOnly = resolveRoleProfile(config(`[default]\nregion = us-east-1\n${ROLE}mfa_serial = 123456789012\n`), "frank@concerts", {});
+    expect(roleOnly.source.mfaSerial).toBe("123456789012");
+    expect(resolveRoleProfile(config(SOURCE + ROLE), "frank@concerts", {}).source.mfaSerial).toBe("arn:aws:iam::111111111111:mfa/FrankSinatra");
+  });
+
+  test("a malformed one on the role profile names the role profile", () => {
+    expect(errorOf(`${SOURCE}${ROLE}mfa_serial = not a device\n`)).toStartWith(`profile "frank@concerts" in ${FILE}: mfa_serial`);
+  });
+
+  test("it keys the cache as the device it names", () => {
+    const onRole = resolveRoleProfile(config(`[default]\nregion = us-east-1\n${ROLE}mfa_serial = arn:aws:iam::111111111111:mfa/FrankSinatra\n`), "frank@concerts", {});
+    const onSource = resolveRoleProfile(config(`${SOURCE}region = us-east-1\n${ROLE}`), "frank@concerts", {});
+    expect(credentialIdentity(onRole)).toBe(credentialIdentity(onSource));
+  });
+});
+
 describe("how login opens the console", () => {
   const consoleOf = (source: string, role: string) => resolveRoleProfile(config(`${SOURCE}${source}${ROLE}${role}`), "frank@concerts", {}).console;
 
