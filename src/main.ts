@@ -8,6 +8,7 @@ import { assume } from "./commands/assume.ts";
 import { homeFolder } from "./files/homeFolder.ts";
 import { loadFetchRoleCredentials, loadYargsProgram } from "./lazyModules.ts";
 import { writeRunLog } from "./log/runLog.ts";
+import { checkMfaCodeOption } from "./config/settingChecks.ts";
 import { stateFolderPath } from "./log/stateFolder.ts";
 import { handOver } from "./output/handOver.ts";
 import { printableLine } from "./output/printableText.ts";
@@ -70,8 +71,24 @@ function splitExecArgv(argv: readonly string[]): ExecArgs | undefined {
   const { end, commandAt } = execOptionsEnd(argv);
   const options = argv.slice(1, end);
   if (options.includes("--help") || options.includes("-h")) return undefined;
-  const parsed = parseFastArgv(["assume", ...options.filter((option) => option !== "--server")]);
-  return parsed === undefined ? undefined : { ...parsed, command: argv.slice(commandAt), server: options.includes("--server") };
+  const { rest, mfaCode } = takeMfaCode(options.filter((option) => option !== "--server"));
+  // A bad code goes to yargs, which says so in its one line.
+  if (mfaCode === null || (mfaCode !== undefined && checkMfaCodeOption(mfaCode) !== undefined)) return undefined;
+  const parsed = parseFastArgv(["assume", ...rest]);
+  return parsed === undefined ? undefined : { ...parsed, ...(mfaCode === undefined ? {} : { mfaCode }), command: argv.slice(commandAt), server: options.includes("--server") };
+}
+
+/** `--mfa-code CODE` or `--mfa-code=CODE` out of exec's options; null when it is given twice or without a value. */
+function takeMfaCode(options: readonly string[]): { rest: string[]; mfaCode: string | undefined | null } {
+  const rest: string[] = [];
+  let mfaCode: string | undefined | null;
+  for (let index = 0; index < options.length; index++) {
+    const option = options[index] ?? "";
+    const given = option === "--mfa-code" ? options[++index] : option.startsWith("--mfa-code=") ? option.slice("--mfa-code=".length) : false;
+    if (given === false) rest.push(option);
+    else mfaCode = given === undefined || mfaCode !== undefined ? null : given;
+  }
+  return { rest, mfaCode };
 }
 
 /** Where exec's own options end, and where its command begins (after `--`, or at the first word that is neither). */
@@ -79,7 +96,7 @@ function execOptionsEnd(argv: readonly string[]): { end: number; commandAt: numb
   for (let index = 1; index < argv.length; index++) {
     const arg = argv[index] ?? "";
     if (arg === "--") return { end: index, commandAt: index + 1 };
-    if (arg === "--profile" || arg === "-p") index++;
+    if (arg === "--profile" || arg === "-p" || arg === "--mfa-code") index++;
     else if (!arg.startsWith("-")) return { end: index, commandAt: index };
   }
   return { end: argv.length, commandAt: argv.length };

@@ -35,6 +35,9 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 /** Flags yargs shows in --help but that never reach parseFastArgv (they end the run before any command). */
 export const INFO_OPTION: OptionSpec = { type: "boolean", description: "Print what this build is and where it keeps its files" };
 
+/** exec, export, login and serve take a code for scripts; assume (run by the AWS tools) never does. */
+const MFA_CODE_OPTION: OptionSpec = { type: "string", description: "The MFA code to use instead of asking for one (for scripts; it is single-use)" };
+
 export const ASSUME: CommandSpec = {
   name: "assume",
   description: "Print credentials for a role profile as credential_process JSON, from the cache or by assuming the role with MFA",
@@ -206,6 +209,7 @@ export const EXPORT_COMMAND: CommandSpec = {
   description: "Print the role's credentials as variables for a shell (sh, fish, powershell), an env file, or JSON",
   options: {
     profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    "mfa-code": MFA_CODE_OPTION,
     format: { type: "string", description: "sh (default), fish, powershell, env (KEY=value for --env-file) or json" },
   },
   examples: [
@@ -221,6 +225,7 @@ export const EXEC_COMMAND: CommandSpec = {
   description: "Run a command with the role's credentials in its environment (no command: your $SHELL)",
   options: {
     profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    "mfa-code": MFA_CODE_OPTION,
     server: { type: "boolean", default: false, description: "Give the command a local credentials server (fresh credentials for as long as it runs) instead of keys" },
   },
   examples: [
@@ -235,6 +240,7 @@ export const LOGIN_COMMAND: CommandSpec = {
   description: "Open the AWS console in your browser as the role (AWS's federation sign-in), or print its sign-in URL",
   options: {
     profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    "mfa-code": MFA_CODE_OPTION,
     stdout: { type: "boolean", default: false, description: "Print the sign-in URL instead of opening it (it signs in whoever opens it, for 15 minutes)" },
     region: { type: "string", description: "The console's region (default: the profile's)" },
     path: { type: "string", description: "Where in the console to land, like /s3/home (default: the console's home)" },
@@ -257,6 +263,7 @@ export const SERVE_COMMAND: CommandSpec = {
   description: "Serve the role's credentials on 127.0.0.1 for the AWS SDKs (container credentials, with a token) until Ctrl-C",
   options: {
     profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    "mfa-code": MFA_CODE_OPTION,
     port: { type: "string", description: "The port to listen on (default: a free one)" },
   },
   examples: [

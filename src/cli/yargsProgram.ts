@@ -2,6 +2,7 @@ import yargs from "yargs/yargs";
 import type { Argv, Options } from "yargs";
 import { type CommandContext, runCommand } from "../commands/runCommand.ts";
 import { closeNames } from "../config/closeNames.ts";
+import { checkMfaCodeOption } from "../config/settingChecks.ts";
 import { UserError } from "../userError.ts";
 import {
   type AssumeArgs,
@@ -103,13 +104,19 @@ function commandModule(
         gui: parsed.gui !== false,
       };
       if (path.join(" ") === "assume") return handlers.assume({ ...flags, profile: String(parsed.profile) });
-      const profile = String(parsed.profile);
       const text = (name: string) => (typeof parsed[name] === "string" ? parsed[name] : undefined);
-      if (path.join(" ") === "export") return handlers.export({ ...flags, profile, format: text("format") ?? "sh" });
-      if (path.join(" ") === "login") {
-        return handlers.login({ ...flags, profile, stdout: parsed.stdout === true, region: text("region"), path: text("path"), service: text("service"), destination: text("destination"), browserProfile: text("browser-profile"), logoutFirst: parsed["logout-first"] === true });
+      const mfaCode = text("mfa-code");
+      if (mfaCode !== undefined) {
+        const problem = checkMfaCodeOption(mfaCode);
+        if (problem !== undefined) throw new UserError(problem, 2);
       }
-      if (path.join(" ") === "serve") return handlers.serve({ ...flags, profile, port: text("port") });
+      const profile = String(parsed.profile);
+      const flagsWithCode = mfaCode === undefined ? flags : { ...flags, mfaCode };
+      if (path.join(" ") === "export") return handlers.export({ ...flagsWithCode, profile, format: text("format") ?? "sh" });
+      if (path.join(" ") === "login") {
+        return handlers.login({ ...flagsWithCode, profile, stdout: parsed.stdout === true, region: text("region"), path: text("path"), service: text("service"), destination: text("destination"), browserProfile: text("browser-profile"), logoutFirst: parsed["logout-first"] === true });
+      }
+      if (path.join(" ") === "serve") return handlers.serve({ ...flagsWithCode, profile, port: text("port") });
       const options: Record<string, unknown> = {};
       for (const name of Object.keys(spec.options)) options[name] = parsed[name];
       return other({ ...flags, command: path.join(" "), options });

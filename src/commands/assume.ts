@@ -58,7 +58,7 @@ async function fetchWithMfa(profile: RoleProfile, args: AssumeArgs, reporter: Re
   // Seen by a credential_process the SDK may run for the source profile: it refuses to loop back here.
   extendProfileChain(profile, env);
   const { fetchRoleCredentials } = await loadFetch();
-  return fetchRoleCredentials(profile, { gui: args.gui, env }, reporter, store);
+  return fetchRoleCredentials(profile, { gui: args.gui, env, ...(args.mfaCode === undefined ? {} : { mfaCode: args.mfaCode }) }, reporter, store);
 }
 
 /** The credential_process v1 document; Expiration in RFC 3339 UTC with a Z. */

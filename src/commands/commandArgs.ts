@@ -8,6 +8,11 @@ export interface GlobalFlags {
 
 export interface AssumeArgs extends GlobalFlags {
   readonly profile: string;
+  /**
+   * --mfa-code on exec, export, login and serve, for scripts: used instead of asking (a code is single-use, so
+   * its short life in argv is acceptable there; `assume`, which the AWS tools run, never takes it).
+   */
+  readonly mfaCode?: string;
 }
 
 /** A command other than assume, as yargs parsed it: its path (`cache clean`) and its options. */

@@ -65,6 +65,11 @@ export function parseKeyStore(value: string): KeyStoreKind | string {
   return `${quoteValue(value)} is not a key store: write os (the OS's keystore) or file (a sealed file with a passphrase), or remove it to keep the key in the AWS credentials file`;
 }
 
+/** --mfa-code: six digits, as every MFA device gives them; the one line when not. */
+export function checkMfaCodeOption(value: string): string | undefined {
+  return /^\d{6}$/.test(value) ? undefined : "--mfa-code: give the 6-digit code your MFA device shows now";
+}
+
 /** The browsers vegas_browser names (or a path to one). */
 export const BROWSER_NAMES = ["chrome", "chromium", "brave", "edge", "firefox", "safari"] as const;
 export type BrowserName = (typeof BROWSER_NAMES)[number];

@@ -16,11 +16,17 @@ export interface MfaPreferences {
   /** False with --no-gui. */
   readonly gui: boolean;
   readonly env: Record<string, string | undefined>;
+  /** --mfa-code: the code to use, instead of asking for one. */
+  readonly mfaCode?: string;
 }
 
 /** Asks for a code for the source profile's MFA device (terminal, dialog, YubiKey, vegas_mfa_process), as `profile` needs it. */
 export function mfaCodeAsker(source: SourceProfile, profile: string, preferences: MfaPreferences, reporter: Reporter, store: CacheStore | undefined): () => Promise<string> {
   return async () => {
+    if (preferences.mfaCode !== undefined) {
+      reporter.verbose(`MFA code for ${source.mfaSerial}: the one given with --mfa-code`);
+      return preferences.mfaCode;
+    }
     const { env } = preferences;
     const sources = mfaSources({
       env,

@@ -37,3 +37,29 @@ test("a source profile with no mfa_serial of its own: the role's serves", async 
   succeeded({ exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr });
   expect(sts.calls.filter((call) => call.action === "AssumeRole").at(-1)?.params.SerialNumber).toBe(ON_ROLE);
 });
+
+test("--mfa-code on export and exec: the code given is the one used, with no terminal to ask at; a malformed one is one line", async () => {
+  sandbox = new Sandbox(config(""));
+  const exported = await sandbox.run([BINARY, "export", "-p", "frank@concerts", "--format", "json", "--mfa-code", "963852"]);
+  expect(exported.stderr).toBe("");
+  expect(exported.exitCode).toBe(0);
+  const assumed = sts.calls.filter((call) => call.action === "AssumeRole").at(-1);
+  expect(assumed?.params.TokenCode).toBe("963852");
+  expect(assumed?.params.SerialNumber).toBe(ON_ROLE);
+
+  await sandbox.run([BINARY, "cache", "clean"]);
+  const executed = await sandbox.run([BINARY, "exec", "-p", "frank@concerts", "--mfa-code=951753", "--", "sh", "-c", 'test -n "$AWS_SESSION_TOKEN" && echo has-credentials']);
+  expect(executed.stdout).toBe("has-credentials\n");
+  expect(executed.exitCode).toBe(0);
+  expect(sts.calls.filter((call) => call.action === "AssumeRole").at(-1)?.params.TokenCode).toBe("951753");
+
+  for (const command of [["export", "-p", "frank@concerts", "--mfa-code", "12345"], ["exec", "-p", "frank@concerts", "--mfa-code", "abcdef", "--", "true"]]) {
+    const refused = await sandbox.run([BINARY, ...command]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toBe("vegas-credentials: --mfa-code: give the 6-digit code your MFA device shows now\n");
+  }
+  // assume, which the AWS tools run, takes no code on its command line.
+  const assume = await sandbox.run([BINARY, "assume", "--profile=frank@concerts", "--mfa-code", "123456"]);
+  expect(assume.exitCode).toBe(2);
+});
