@@ -126,12 +126,26 @@ export const CONFIG_ADD: CommandSpec = {
   ],
 };
 
+export const CONFIG_IMPORT: CommandSpec = {
+  name: "import",
+  description: "Rewrite a role profile written for the AWS CLI (role_arn, source_profile, mfa_serial) to use this tool, every other byte kept",
+  options: {
+    profile: { type: "string", alias: "p", description: "The profile to rewrite" },
+    all: { type: "boolean", default: false, description: "Every profile that assumes a role through source_profile" },
+    "dry-run": { type: "boolean", default: false, description: "Print the change as a diff; write nothing" },
+  },
+  examples: [
+    ["$0 config import -p frank@concerts --dry-run", "What would change in [profile frank@concerts]"],
+    ["$0 config import --all", "role_arn becomes vegas_role_arn, source_profile vegas_source_profile, and credential_process runs this binary"],
+  ],
+};
+
 export const CONFIG: CommandSpec = {
   name: "config",
   description: "Show the configuration in use",
   options: {},
   examples: [],
-  subcommands: [CONFIG_LIST, CONFIG_SHOW_PROFILE, CONFIG_ADD],
+  subcommands: [CONFIG_LIST, CONFIG_SHOW_PROFILE, CONFIG_ADD, CONFIG_IMPORT],
 };
 
 const KEY_PROFILE: OptionSpec = { type: "string", alias: "p", required: true, description: "The source profile (the one with your IAM user's long-term key and mfa_serial)" };

@@ -108,6 +108,14 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       if (description.problems.length > 0) throw new UserError(`profile "${description.name}" has ${description.problems.length} ${description.problems.length === 1 ? "problem" : "problems"} (listed above)`);
       return;
     }
+    case "config import": {
+      const profile = typeof args.options.profile === "string" ? args.options.profile : undefined;
+      const all = args.options.all === true;
+      if ((profile === undefined) === !all) throw new UserError("config import: name one profile with -p NAME, or give --all", 2);
+      const { importAwsCliProfiles } = await import("./configImport.ts");
+      print(await importAwsCliProfiles(pathOf(where.configFile), { profile, all, dryRun: args.options["dry-run"] === true }, process.execPath, env));
+      return;
+    }
     case "config add": {
       const text = (name: string) => (typeof args.options[name] === "string" ? (args.options[name] as string) : undefined);
       const { addRoleProfile } = await import("./configAdd.ts");

@@ -82,6 +82,17 @@ export function withoutSettings(text: string, profile: string, kind: AwsFileKind
   return lines.filter((line, index) => index <= range.header || index >= range.end || !keys.includes(settingKey(line) ?? "")).join("\n");
 }
 
+/** The profile's `from` setting renamed to `to`, its value and every other byte as written; the text unchanged when it has none. */
+export function withRenamedSetting(text: string, profile: string, kind: AwsFileKind, from: string, to: string): string {
+  const lines = text.split("\n");
+  const range = sectionLines(lines, profile, kind);
+  const at = range === undefined ? undefined : lastSettingLine(lines, range, from);
+  if (at === undefined) return text;
+  const line = lines[at] ?? "";
+  lines[at] = `${to}${line.slice(line.search(/[\s=:]/))}`;
+  return lines.join("\n");
+}
+
 function lastSettingLine(lines: readonly string[], range: { header: number; end: number }, key: string): number | undefined {
   for (let index = range.end - 1; index > range.header; index--) {
     if (settingKey(lines[index] ?? "") === key) return index;
