@@ -6,7 +6,7 @@ import { parseFastArgv } from "./cli/parseFastArgv.ts";
 import { type PersonReporter, personReporter } from "./output/reporter.ts";
 import { assume } from "./commands/assume.ts";
 import { homeFolder } from "./files/homeFolder.ts";
-import { loadFetchRoleCredentials, loadYargsProgram } from "./lazyModules.ts";
+import { loadConsoleLogin, loadFetchRoleCredentials, loadYargsProgram } from "./lazyModules.ts";
 import { writeRunLog } from "./log/runLog.ts";
 import { checkMfaCodeOption } from "./config/settingChecks.ts";
 import { stateFolderPath } from "./log/stateFolder.ts";
@@ -41,7 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
         await handOver(await exportCredentials(args, env, reporter, loadFetchRoleCredentials));
       };
       const runLogin = async (args: LoginArgs) => {
-        const { consoleLogin } = await import("./commands/consoleLogin.ts");
+        const { consoleLogin } = await loadConsoleLogin();
         const url = await consoleLogin(args, env, reporter, loadFetchRoleCredentials);
         if (url !== undefined) await handOver(url);
       };
