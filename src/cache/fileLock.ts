@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { FileError } from "../files/fileError.ts";
 import { linkStatus } from "../files/linkStatus.ts";
-import { isUserError } from "../userError.ts";
+import { isUserError, UserError } from "../userError.ts";
 import { notALockFile } from "./notALockFile.ts";
 import { readFileNoFollow } from "../files/readFileNoFollow.ts";
 import { loadFlock, type TryLock } from "./flock.ts";
@@ -9,6 +9,24 @@ import { loadShareLock, type ShareLock } from "./windowsShareLock.ts";
 import { claimWaitNotice, waitNoticePath } from "./waitNotice.ts";
 import { processIsRunning } from "./processIsRunning.ts";
 import { linkNewFile, unlinkQuietly } from "./writeFileAtomically.ts";
+
+/**
+ * `work` while holding the lock at `path`: runs that change one file (an AWS file, the keys file) take turns,
+ * silently. After `timeoutMs` of waiting, the one line that another run (its process named) has been changing
+ * `what`, and `retry`: what to do then.
+ */
+export async function whileLocked<T>(path: string, turn: { what: string; timeoutMs: number; retry: string }, work: () => T | Promise<T>): Promise<T> {
+  const lock = await acquireLock(path, {
+    timeoutMs: turn.timeoutMs,
+    onWait: () => {},
+    timeoutError: (holder) => new UserError(`another run${holder === undefined ? "" : ` (process ${holder.pid})`} has been changing ${turn.what} for ${turn.timeoutMs / 1000} s: wait for it, then ${turn.retry}`),
+  });
+  try {
+    return await work();
+  } finally {
+    lock.release();
+  }
+}
 
 /** Who holds a lock, as its holder wrote it: for messages, and for liveness where the OS keeps no lock. */
 export interface LockHolder {

@@ -1,9 +1,9 @@
-import { acquireLock } from "../cache/fileLock.ts";
 import { parseAwsConfig } from "../config/parseAwsConfig.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { checkExternalId, checkMfaSerial, checkRegion, checkRoleArn, checkRoleSessionName, parseDurationSeconds } from "../config/settingChecks.ts";
 import type { Env } from "../environment.ts";
 import { readFileToEdit, writeEditedFile } from "../config/editFile.ts";
+import { whileAwsFileLocked } from "./awsFileLock.ts";
 import { appendSection, insertAfterHeader, sectionName } from "../config/iniSections.ts";
 import { quoteValue } from "../output/printableText.ts";
 import { UserError } from "../userError.ts";
@@ -26,8 +26,6 @@ export interface ConfigAddRequest {
 const PLAIN_NAME = /^[\p{L}\p{N}\p{M}_@.+=,:/-]+$/u;
 /** A line break or any other control character in a value would end its line: the rest becomes keys or sections. */
 const CONTROL = /[\p{Cc}\u2028\u2029]/u;
-/** How long a run waits for another `config add` on the same file. */
-const LOCK_TIMEOUT_MS = 10_000;
 
 /**
  * `config add`: the new role profile (and, with --mfa-serial, that line in the source profile) added to the
@@ -38,25 +36,16 @@ const LOCK_TIMEOUT_MS = 10_000;
  */
 export async function addRoleProfile(path: string, request: ConfigAddRequest, binary: string, env: Env): Promise<string> {
   checkRequest(request);
-  const before = readFileToEdit(path, "the AWS config file");
   // A first profile: the folder the lock and the file go in may not be there yet.
-  (require("node:fs") as typeof import("node:fs")).mkdirSync((require("node:path") as typeof import("node:path")).dirname(before.target), { recursive: true, mode: 0o700 });
-  const lock = await acquireLock(`${before.target}.vegas-credentials.lock`, {
-    timeoutMs: LOCK_TIMEOUT_MS,
-    onWait: () => {},
-    timeoutError: (holder) => new UserError(`another run${holder === undefined ? "" : ` (process ${holder.pid})`} has been changing ${path} for ${LOCK_TIMEOUT_MS / 1000} s: wait for it, then run config add again`),
-  });
-  try {
-    // Read again under the lock: what another run wrote before it let go is kept.
+  return whileAwsFileLocked(path, { retry: "run config add again", makeFolder: true }, () => {
+    // Read under the lock: what another run wrote before it let go is kept.
     const current = readFileToEdit(path, "the AWS config file");
     const { text, written } = withRoleProfile(path, current.text, request, binary);
     // The same checks and lines as assume and show-profile, on the file as it will be.
     resolveRoleProfile({ path, profiles: parseAwsConfig(text, path) }, request.profile, env);
     writeEditedFile(current, text);
     return `Added to ${path}:\n\n${written.join("\n")}`;
-  } finally {
-    lock.release();
-  }
+  });
 }
 
 /** Every option as `assume` will check its setting, named by its option; a value must stay on its line. */

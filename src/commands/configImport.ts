@@ -1,12 +1,11 @@
-import { acquireLock } from "../cache/fileLock.ts";
 import { readFileToEdit, writeEditedFile } from "../config/editFile.ts";
 import { insertAfterHeader, sectionName, withRenamedSetting } from "../config/iniSections.ts";
 import { parseAwsConfig } from "../config/parseAwsConfig.ts";
 import { resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import type { Env } from "../environment.ts";
 import { isUserError, UserError } from "../userError.ts";
+import { whileAwsFileLocked } from "./awsFileLock.ts";
 
-const LOCK_TIMEOUT_MS = 10_000;
 /** Where the AWS CLI would get a role's source credentials from something this tool cannot stand in for. */
 const NOT_OURS = ["credential_source", "web_identity_token_file", "credential_process", "sso_session", "sso_start_url"];
 
@@ -24,13 +23,7 @@ export interface ConfigImportRequest {
  * anything is written. With `dryRun`, the change is only printed, as a diff. Returns what was (or would be) done.
  */
 export async function importAwsCliProfiles(path: string, request: ConfigImportRequest, binary: string, env: Env): Promise<string> {
-  const first = readFileToEdit(path, "the AWS config file");
-  const lock = await acquireLock(`${first.target}.vegas-credentials.lock`, {
-    timeoutMs: LOCK_TIMEOUT_MS,
-    onWait: () => {},
-    timeoutError: (holder) => new UserError(`another run${holder === undefined ? "" : ` (process ${holder.pid})`} has been changing ${path} for ${LOCK_TIMEOUT_MS / 1000} s: wait for it, then run config import again`),
-  });
-  try {
+  return whileAwsFileLocked(path, { retry: "run config import again", makeFolder: false }, () => {
     const before = readFileToEdit(path, "the AWS config file");
     const profiles = parseAwsConfig(before.text, path);
     const names = request.all ? [...profiles].filter(([, settings]) => settings.role_arn && settings.source_profile && !NOT_OURS.some((key) => settings[key])).map(([name]) => name) : [request.profile ?? ""];
@@ -60,7 +53,5 @@ export async function importAwsCliProfiles(path: string, request: ConfigImportRe
     if (request.dryRun) return [`Would change ${path} (nothing written):`, "", ...diff].join("\n").trimEnd();
     writeEditedFile(before, text);
     return [`Changed ${path}:`, "", ...diff].join("\n").trimEnd();
-  } finally {
-    lock.release();
-  }
+  });
 }

@@ -29,8 +29,8 @@ export async function consoleLogin(args: LoginArgs, env: Env, reporter: Reporter
   const path = args.service === undefined ? args.path : servicePath(args.service);
   if (args.destination !== undefined) checkDestination(args.destination, CONSOLE_HOSTS);
   // How the console will open, checked (the browser found, its profile folder made and checked) before a code is asked for.
-  const stateFolder = stateFolderPath(env, homeFolder(env));
   const home = homeFolder(env);
+  const stateFolder = stateFolderPath(env, home);
   const choice = args.stdout ? undefined : chooseConsole(resolveRoleProfile(readConfigFile(configFilePath(env, home)), args.profile, env), args.browserProfile, env, stateFolder);
   if (choice?.kind === "folder") prepareBrowserProfileFolder(stateFolder ?? "", choice.browserKey, choice.browserProfile);
   const { credentials, profile } = await assumeRole(args, env, reporter, loadFetch);

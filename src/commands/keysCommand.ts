@@ -1,10 +1,9 @@
-import { acquireLock } from "../cache/fileLock.ts";
 import { openCacheStore } from "../cache/cacheStore.ts";
 import { type FileToEdit, readFileToEdit, writeEditedFile } from "../config/editFile.ts";
 import { withSetting, withoutSettings } from "../config/iniSections.ts";
 import { parseAwsConfig, parseCredentialsFile } from "../config/parseAwsConfig.ts";
 import { readConfigFile } from "../config/readConfigFile.ts";
-import { type KeyProfile, resolveKeyProfile } from "../config/resolveRoleProfile.ts";
+import { credentialsElsewhere, type KeyProfile, resolveKeyProfile } from "../config/resolveRoleProfile.ts";
 import { type KeyStoreKind, parseKeyStore } from "../config/settingChecks.ts";
 import { mfaCodeAsker } from "../credentials/fetchRoleCredentials.ts";
 import type { Env } from "../environment.ts";
@@ -18,6 +17,7 @@ import { renderTable } from "../output/table.ts";
 import { printableLine } from "../output/printableText.ts";
 import { type AccessKeys, awsProblem, callerIdentity, openAccessKeys, refusedByService, shortMfaSession, type Signer, userNameOf } from "../sts/accessKeyCalls.ts";
 import type { LongTermKey } from "../sts/stsClient.ts";
+import { whileAwsFileLocked } from "./awsFileLock.ts";
 import { UserError } from "../userError.ts";
 
 /** What the keys commands work on: the files and folders in use, and how to ask the person. */
@@ -36,7 +36,6 @@ export interface KeysPlace {
 /** How long IAM's new key may take to reach STS (IAM is eventually consistent), and how often it is tried. */
 const NEW_KEY_WAIT_MS = 30_000;
 const NEW_KEY_RETRY_MS = 2_000;
-const LOCK_TIMEOUT_MS = 10_000;
 /** Names this tool writes into a section header (as config add does). */
 const PLAIN_NAME = /^[\p{L}\p{N}\p{M}_@.+=,:/-]+$/u;
 const KEY_SETTINGS = ["aws_access_key_id", "aws_secret_access_key"] as const;
@@ -240,10 +239,10 @@ async function deleteOldKey(rotation: Rotation): Promise<void> {
 
 function prepare(place: KeysPlace, profile: string, storeText: string | undefined, verb: string): { keyProfile: KeyProfile; kind: KeyStoreKind } {
   if (!PLAIN_NAME.test(profile)) throw new UserError(`keys ${verb} --profile ${JSON.stringify(printableLine(profile))}: use a profile name of letters, digits and @ . + = , : / _ - (no spaces, quotes or control characters)`, 2);
-  const keyProfile = resolveKeyProfile(readConfig(place), profile, place.env);
-  for (const key of ["sso_session", "sso_start_url", "credential_process", "role_arn", "credential_source", "login_session"]) {
-    if ((readConfig(place).profiles.get(profile) as Record<string, string> | undefined)?.[key]) throw new UserError(`profile "${profile}" in ${place.configFile} gets its credentials from ${key}, not from an access key: there is no key to keep`);
-  }
+  const config = readConfig(place);
+  const keyProfile = resolveKeyProfile(config, profile, place.env);
+  const elsewhere = credentialsElsewhere(config.profiles.get(profile) ?? {});
+  if (elsewhere !== undefined) throw new UserError(`profile "${profile}" in ${place.configFile} gets its credentials from ${elsewhere}, not from an access key: there is no key to keep`);
   return { keyProfile, kind: storeOption(storeText) ?? keyProfile.keys?.store ?? "os" };
 }
 
@@ -360,23 +359,14 @@ interface Edit {
 }
 
 /** A change to an AWS file, under the lock `config add` takes; undefined when it changes nothing. */
-async function editFile(path: string, what: string, change: (text: string) => string): Promise<Edit | undefined> {
-  const first = readFileToEdit(path, what);
-  (require("node:fs") as typeof import("node:fs")).mkdirSync((require("node:path") as typeof import("node:path")).dirname(first.target), { recursive: true, mode: 0o700 });
-  const lock = await acquireLock(`${first.target}.vegas-credentials.lock`, {
-    timeoutMs: LOCK_TIMEOUT_MS,
-    onWait: () => {},
-    timeoutError: (holder) => new UserError(`another run${holder === undefined ? "" : ` (process ${holder.pid})`} has been changing ${path} for ${LOCK_TIMEOUT_MS / 1000} s: wait for it, then run again`),
-  });
-  try {
+function editFile(path: string, what: string, change: (text: string) => string): Promise<Edit | undefined> {
+  return whileAwsFileLocked(path, { retry: "run again", makeFolder: true }, () => {
     const before = readFileToEdit(path, what);
     const after = change(before.text);
     if (after === before.text) return undefined;
     writeEditedFile(before, after);
     return { before, after };
-  } finally {
-    lock.release();
-  }
+  });
 }
 
 /** Puts back what `edit` changed, if nothing else has changed the file since. */

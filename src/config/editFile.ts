@@ -80,7 +80,7 @@ export function writeEditedFile(file: FileToEdit, text: string): void {
 }
 
 /** The file a path names (through links), or the path itself when there is none yet. */
-function realTarget(path: string): string {
+export function realTarget(path: string): string {
   const fs = require("node:fs") as typeof import("node:fs");
   try {
     return fs.realpathSync(path);

@@ -130,7 +130,7 @@ function sourceKeys(settings: Settings, where: Where): SourceKeys | undefined {
     if (maxAge !== undefined) throw where.error("vegas_key_max_age_days", "is set but vegas_keys is not: the age of a key is known only in a store (vegas-credentials keys import moves it there)");
     return undefined;
   }
-  if (settings.sso_session || settings.sso_start_url || settings.credential_process || settings.role_arn || settings.credential_source || settings.login_session) {
+  if (credentialsElsewhere(settings) !== undefined) {
     throw where.error("vegas_keys", "is set on a profile whose credentials come from elsewhere (SSO, aws login, a role or a credential_process): remove it, or those settings");
   }
   return { store: store as SourceKeys["store"], maxAgeDays: maxAge === undefined ? DEFAULT_KEY_MAX_AGE_DAYS : Number(maxAge) };
@@ -151,6 +151,14 @@ function mfaProcess(settings: Settings, where: Where, platform: NodeJS.Platform)
     return undefined;
   });
   return value === undefined ? undefined : split(value);
+}
+
+/** The settings by which a profile gets credentials from something other than an access key of its own. */
+const CREDENTIALS_ELSEWHERE = ["sso_session", "sso_start_url", "credential_process", "role_arn", "credential_source", "login_session"] as const;
+
+/** The first of those the profile sets (SSO, a program, a role, the instance, `aws login`), or undefined: its key is its own. */
+export function credentialsElsewhere(settings: Settings): string | undefined {
+  return CREDENTIALS_ELSEWHERE.find((key) => settings[key]);
 }
 
 function credentialsFrom(settings: Settings): SourceProfile["credentialsFrom"] {

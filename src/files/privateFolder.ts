@@ -10,6 +10,11 @@ export interface PrivateFolder {
   readonly movedBy: string;
 }
 
+/** The state folder (the log, the keys file, the browser profiles) as its checks and their messages name it. */
+export function stateFolder(path: string): PrivateFolder {
+  return { path, name: "state folder", movedBy: "XDG_STATE_HOME" };
+}
+
 /**
  * What makes a folder unsafe to trust, as the one line that says how to fix it; undefined when it is a real
  * folder (not a symbolic link) that belongs to this user and that nobody else can write to. Whoever can write

@@ -1,5 +1,6 @@
 import type { KeyStoreKind } from "../config/settingChecks.ts";
 import { joinPath } from "../files/joinPath.ts";
+import { stateFolder } from "../files/privateFolder.ts";
 import { UserError } from "../userError.ts";
 import { type Asking, passphraseAsker } from "./askSecret.ts";
 import type { KeyStore } from "./keyStore.ts";
@@ -17,8 +18,8 @@ export async function openKeyStore(kind: KeyStoreKind, place: KeyStorePlace): Pr
   if (kind === "file") {
     const path = keysFilePath(place.stateFolder);
     const [{ sealedKeyFile }, { ensurePrivateFolder }] = await Promise.all([import("./sealedKeyFile.ts"), import("../cache/ensurePrivateFolder.ts")]);
-    // The state folder as the log checks it (log/stateFolder.ts): made 0700, refused if someone else controls it.
-    ensurePrivateFolder({ path: place.stateFolder ?? "", name: "state folder", movedBy: "XDG_STATE_HOME" });
+    // The state folder as the log checks it: made 0700, refused if someone else controls it.
+    ensurePrivateFolder(stateFolder(place.stateFolder ?? ""));
     return sealedKeyFile(path, passphraseAsker(path, place));
   }
   const platform = place.platform ?? process.platform;

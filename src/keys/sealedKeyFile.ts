@@ -2,7 +2,7 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { scryptAsync } from "@noble/hashes/scrypt.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { randomBytes } from "@noble/ciphers/utils.js";
-import { acquireLock } from "../cache/fileLock.ts";
+import { whileLocked } from "../cache/fileLock.ts";
 import { machineIdentity } from "../cache/machineIdentity.ts";
 import { openEntry, sealEntry } from "../cache/sealedEntry.ts";
 import { writeFileAtomically } from "../cache/writeFileAtomically.ts";
@@ -86,18 +86,7 @@ export function sealedKeyFile(path: string, askPassphrase: AskPassphrase, machin
 
   const save = (file: KeysFile) => writeFileAtomically(path, new TextEncoder().encode(`${JSON.stringify(file, null, 1)}\n`));
 
-  const locked = async <T>(change: () => Promise<T>): Promise<T> => {
-    const lock = await acquireLock(`${path}.lock`, {
-      timeoutMs: LOCK_TIMEOUT_MS,
-      onWait: () => {},
-      timeoutError: (holder) => new UserError(`another run${holder === undefined ? "" : ` (process ${holder.pid})`} has been changing ${name} for ${LOCK_TIMEOUT_MS / 1000} s: wait for it, then run again`),
-    });
-    try {
-      return await change();
-    } finally {
-      lock.release();
-    }
-  };
+  const locked = <T>(change: () => Promise<T>): Promise<T> => whileLocked(`${path}.lock`, { what: name, timeoutMs: LOCK_TIMEOUT_MS, retry: "run again" }, change);
 
   return {
     name,

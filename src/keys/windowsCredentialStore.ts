@@ -34,12 +34,15 @@ export function windowsCredentialStore(): KeyStore {
     const blob = read.ptr(address, CREDENTIAL.blob);
     return size === 0 || blob === 0 ? "" : new TextDecoder().decode(new Uint8Array(toArrayBuffer(blob, 0, size)).slice());
   };
-  /** The profile named inside the record stored under this profile's target (any case), if any. */
-  const listedRecord = async (profile: string): Promise<string | undefined> => {
+  /** The record stored under the profile's target (matched without case, as Windows matches it); undefined: none. */
+  const recordOf = (profile: string): string | undefined => {
     const found = new BigUint64Array(1);
-    if (advapi32.CredReadW(wideString(TARGET_PREFIX + profile), CRED_TYPE_GENERIC, 0, found) === 0) return undefined;
+    if (advapi32.CredReadW(wideString(TARGET_PREFIX + profile), CRED_TYPE_GENERIC, 0, found) === 0) {
+      if (lastError() === ERROR_NO_SUCH_LOGON_SESSION) throw noSession();
+      return undefined;
+    }
     try {
-      return listingOf(readRecord(Number(found[0])))?.profile;
+      return readRecord(Number(found[0]));
     } finally {
       advapi32.CredFree(Number(found[0]));
     }
@@ -47,21 +50,13 @@ export function windowsCredentialStore(): KeyStore {
   return {
     name: NAME,
     async read(profile) {
-      const found = new BigUint64Array(1);
-      if (advapi32.CredReadW(wideString(TARGET_PREFIX + profile), CRED_TYPE_GENERIC, 0, found) === 0) {
-        const code = lastError();
-        if (code === ERROR_NO_SUCH_LOGON_SESSION) throw noSession();
-        return undefined;
-      }
-      try {
-        return decodeStoredKey(readRecord(Number(found[0])), profile);
-      } finally {
-        advapi32.CredFree(Number(found[0]));
-      }
+      const record = recordOf(profile);
+      return record === undefined ? undefined : decodeStoredKey(record, profile);
     },
     async write(key: StoredKey) {
       // Target names are compared without case: Prod and prod would share one credential.
-      const holder = await listedRecord(key.profile);
+      const existing = recordOf(key.profile);
+      const holder = existing === undefined ? undefined : listingOf(existing)?.profile;
       if (holder !== undefined && holder !== key.profile) {
         throw new UserError(`${NAME} already holds the key of profile "${holder}", whose name differs from "${key.profile}" only in case, and it tells such names apart no more than Windows does: rename one of the profiles`);
       }

@@ -3,8 +3,7 @@ import type { RunFacts } from "../output/reporter.ts";
 import { appendToFile } from "../files/appendToFile.ts";
 import { terminalSafeJson } from "../output/printableText.ts";
 import { linkStatus } from "../files/linkStatus.ts";
-import { privateFolderProblem } from "../files/privateFolder.ts";
-import { stateFolder } from "./stateFolder.ts";
+import { privateFolderProblem, stateFolder } from "../files/privateFolder.ts";
 
 export const LOG_FILE = "application.log";
 /** Past this size the log is rotated: application.log → .1 → .2 → .3, the oldest dropped. */

@@ -1,5 +1,4 @@
 import { isAbsolutePath, joinPathOn } from "../files/joinPath.ts";
-import type { PrivateFolder } from "../files/privateFolder.ts";
 
 /**
  * Where the log lives: `$XDG_STATE_HOME/vegas-credentials` when set (any OS), else the platform's own place:
@@ -15,8 +14,4 @@ export function stateFolderPath(env: Record<string, string | undefined>, home: s
   if (platform === "darwin") return joinPathOn(platform, home, "Library", "Logs", "vegas-credentials");
   if (platform === "win32") return joinPathOn(platform, home, "AppData", "Local", "vegas-credentials", "state");
   return joinPathOn(platform, home, ".local", "state", "vegas-credentials");
-}
-
-export function stateFolder(path: string): PrivateFolder {
-  return { path, name: "state folder", movedBy: "XDG_STATE_HOME" };
 }
