@@ -1,12 +1,12 @@
 import { buildInfo } from "./buildInfo.ts";
-import type { AssumeArgs, ExportArgs, LoginArgs, ServeArgs } from "./cli/commandLine.ts";
+import type { AssumeArgs, ExportArgs, GlobalFlags, LoginArgs, ServeArgs } from "./cli/commandLine.ts";
 import type { ExecArgs } from "./commands/execCommand.ts";
 import { outputStyle, wantsVerbose } from "./output/outputStyle.ts";
 import { parseFastArgv } from "./cli/parseFastArgv.ts";
 import { type PersonReporter, personReporter } from "./output/reporter.ts";
 import { assume } from "./commands/assume.ts";
 import { homeFolder } from "./files/homeFolder.ts";
-import { loadConsoleLogin, loadFetchRoleCredentials, loadYargsProgram } from "./lazyModules.ts";
+import { loadChooseProfile, loadConsoleLogin, loadFetchRoleCredentials, loadYargsProgram } from "./lazyModules.ts";
 import { writeRunLog } from "./log/runLog.ts";
 import { checkMfaCodeOption } from "./config/settingChecks.ts";
 import { stateFolderPath } from "./log/stateFolder.ts";
@@ -23,6 +23,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // Lines for a person go to the terminal (see Reporter): styled for one.
   const reporter = personReporter(verbose, outputStyle({ color: !own.includes("--no-color"), emoji: !own.includes("--no-emoji") }, env, true));
   const runAssume = async (args: AssumeArgs) => handOver(await assume(args, env, reporter, loadFetchRoleCredentials));
+  const pickProfile = async (flags: GlobalFlags) => (await loadChooseProfile()).chooseProfile(flags, env);
   let exitCode = 0;
   let error: string | undefined;
   try {
@@ -31,7 +32,8 @@ async function main(argv: readonly string[]): Promise<number> {
     if (fast !== undefined) await runAssume(fast);
     else if (exec !== undefined) {
       const { execCommand } = await import("./commands/execCommand.ts");
-      exitCode = await execCommand(exec, env, reporter, loadFetchRoleCredentials);
+      const profile = exec.profile === "" ? await pickProfile(exec) : exec.profile;
+      exitCode = await execCommand({ ...exec, profile }, env, reporter, loadFetchRoleCredentials);
     }
     else {
       const { runYargsProgram } = await loadYargsProgram();
@@ -49,7 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
         const { serveCredentials } = await import("./commands/serveCredentials.ts");
         exitCode = await serveCredentials(args, env, reporter, loadFetchRoleCredentials, handOver);
       };
-      await runYargsProgram(argv, { assume: runAssume, export: runExport, login: runLogin, serve: runServe }, { env, reporter, print: (text) => console.log(text), printsToTerminal, version: buildInfo.version });
+      await runYargsProgram(argv, { assume: runAssume, export: runExport, login: runLogin, serve: runServe, pickProfile }, { env, reporter, print: (text) => console.log(text), printsToTerminal, version: buildInfo.version });
     }
   } catch (failure) {
     exitCode = reportFailure(failure, verbose);
@@ -74,7 +76,7 @@ function splitExecArgv(argv: readonly string[]): ExecArgs | undefined {
   const { rest, mfaCode } = takeMfaCode(options.filter((option) => option !== "--server"));
   // A bad code goes to yargs, which says so in its one line.
   if (mfaCode === null || (mfaCode !== undefined && checkMfaCodeOption(mfaCode) !== undefined)) return undefined;
-  const parsed = parseFastArgv(["assume", ...rest]);
+  const parsed = parseFastArgv(["assume", ...rest], true);
   return parsed === undefined ? undefined : { ...parsed, ...(mfaCode === undefined ? {} : { mfaCode }), command: argv.slice(commandAt), server: options.includes("--server") };
 }
 

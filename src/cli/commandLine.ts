@@ -38,6 +38,9 @@ export const INFO_OPTION: OptionSpec = { type: "boolean", description: "Print wh
 /** exec, export, login and serve take a code for scripts; assume (run by the AWS tools) never does. */
 const MFA_CODE_OPTION: OptionSpec = { type: "string", description: "The MFA code to use instead of asking for one (for scripts; it is single-use)" };
 
+/** exec, export, login and serve: without it, a person at a terminal picks one from a list. */
+const PICKED_PROFILE: OptionSpec = { type: "string", alias: "p", description: "The role profile in your AWS config file (without it, at a terminal: pick one from a list)" };
+
 export const ASSUME: CommandSpec = {
   name: "assume",
   description: "Print credentials for a role profile as credential_process JSON, from the cache or by assuming the role with MFA",
@@ -222,7 +225,7 @@ export const EXPORT_COMMAND: CommandSpec = {
   name: "export",
   description: "Print the role's credentials as variables for a shell (sh, fish, powershell), an env file, or JSON",
   options: {
-    profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    profile: PICKED_PROFILE,
     "mfa-code": MFA_CODE_OPTION,
     format: { type: "string", description: "sh (default), fish, powershell, env (KEY=value for --env-file) or json" },
   },
@@ -238,7 +241,7 @@ export const EXEC_COMMAND: CommandSpec = {
   name: "exec",
   description: "Run a command with the role's credentials in its environment (no command: your $SHELL)",
   options: {
-    profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    profile: PICKED_PROFILE,
     "mfa-code": MFA_CODE_OPTION,
     server: { type: "boolean", default: false, description: "Give the command a local credentials server (fresh credentials for as long as it runs) instead of keys" },
   },
@@ -253,7 +256,7 @@ export const LOGIN_COMMAND: CommandSpec = {
   name: "login",
   description: "Open the AWS console in your browser as the role (AWS's federation sign-in), or print its sign-in URL",
   options: {
-    profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    profile: PICKED_PROFILE,
     "mfa-code": MFA_CODE_OPTION,
     stdout: { type: "boolean", default: false, description: "Print the sign-in URL instead of opening it (it signs in whoever opens it, for 15 minutes)" },
     region: { type: "string", description: "The console's region (default: the profile's)" },
@@ -276,7 +279,7 @@ export const SERVE_COMMAND: CommandSpec = {
   name: "serve",
   description: "Serve the role's credentials on 127.0.0.1 for the AWS SDKs (container credentials, with a token) until Ctrl-C",
   options: {
-    profile: { type: "string", alias: "p", required: true, description: "The role profile in your AWS config file" },
+    profile: PICKED_PROFILE,
     "mfa-code": MFA_CODE_OPTION,
     port: { type: "string", description: "The port to listen on (default: a free one)" },
   },

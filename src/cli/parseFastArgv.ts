@@ -3,9 +3,9 @@ import { ASSUME, type AssumeArgs, GLOBAL_OPTIONS, type OptionSpec } from "./comm
 /**
  * Reads `assume` argv forms (--profile NAME, --profile=NAME, -p NAME, -p=NAME, boolean flags and their --no-
  * forms) straight from the definition. Anything else (help, a typo, another command) returns undefined and
- * goes to yargs, which explains it.
+ * goes to yargs, which explains it. `profileOptional` (exec): no --profile reads as profile "", to be picked.
  */
-export function parseFastArgv(argv: readonly string[]): AssumeArgs | undefined {
+export function parseFastArgv(argv: readonly string[], profileOptional = false): AssumeArgs | undefined {
   if (argv[0] !== ASSUME.name) return undefined;
   const options: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS, ...ASSUME.options };
   const values: Record<string, string | boolean> = {};
@@ -17,8 +17,8 @@ export function parseFastArgv(argv: readonly string[]): AssumeArgs | undefined {
     values[parsed.name] = parsed.value;
     index = parsed.next;
   }
-  const profile = values.profile;
-  if (typeof profile !== "string" || profile === "") return undefined;
+  const profile = values.profile ?? (profileOptional ? "" : undefined);
+  if (typeof profile !== "string" || (profile === "" && !profileOptional)) return undefined;
   return {
     profile,
     verbose: values.verbose === true,

@@ -24,6 +24,8 @@ export interface CommandHandlers {
   export(args: ExportArgs): Promise<void>;
   login(args: LoginArgs): Promise<void>;
   serve(args: ServeArgs): Promise<void>;
+  /** The profile for exec, export, login or serve run without --profile (picked at the terminal). */
+  pickProfile(flags: GlobalFlags): Promise<string>;
   /** Every other command; the default runs it (see commands/runCommand.ts). */
   other?(args: CommandArgs): Promise<void>;
 }
@@ -80,7 +82,7 @@ function globalFlags(argv: readonly string[]): GlobalFlags {
 function commandModule(
   spec: CommandSpec,
   parents: readonly string[],
-  handlers: Pick<CommandHandlers, "assume" | "export" | "login" | "serve">,
+  handlers: Pick<CommandHandlers, "assume" | "export" | "login" | "serve" | "pickProfile">,
   other: NonNullable<CommandHandlers["other"]>,
 ) {
   const path = [...parents, spec.name];
@@ -110,7 +112,8 @@ function commandModule(
         const problem = checkMfaCodeOption(mfaCode);
         if (problem !== undefined) throw new UserError(problem, 2);
       }
-      const profile = String(parsed.profile);
+      const usesProfile = ["export", "login", "serve"].includes(path.join(" "));
+      const profile = !usesProfile || typeof parsed.profile === "string" ? String(parsed.profile) : await handlers.pickProfile(flags);
       const flagsWithCode = mfaCode === undefined ? flags : { ...flags, mfaCode };
       if (path.join(" ") === "export") return handlers.export({ ...flagsWithCode, profile, format: text("format") ?? "sh" });
       if (path.join(" ") === "login") {

@@ -1,5 +1,5 @@
 import { closeSync, constants, openSync, readSync, writeSync } from "node:fs";
-import { ReadStream } from "node:tty";
+import { ReadStream, WriteStream } from "node:tty";
 import { linuxLibc } from "../files/linuxLibc.ts";
 import { printableLine } from "../output/printableText.ts";
 import { cleanUpOnSignal } from "./cleanUpOnSignal.ts";
@@ -44,6 +44,9 @@ export class Terminal {
   private releaseOnSignal: (() => void) | undefined;
   private reading: ReturnType<typeof setInterval> | undefined;
   private readonly decoder = new TextDecoder();
+  /** Set while a reader of every key (the profile picker) has the terminal instead of a question. */
+  private keyReader: ((chars: string) => void) | undefined;
+  private endOfKeys: (() => void) | undefined;
 
   /**
    * On Unix the terminal (opened non-blocking) is read only while a question waits, by polling: a stream's
@@ -127,6 +130,45 @@ export class Terminal {
     });
   }
 
+  /**
+   * Every character typed, in raw mode, to `onChars` (`onPause` when nothing more is there to read, which
+   * tells a lone ESC from an arrow key's sequence), until the returned function gives the terminal back.
+   * For the profile picker; no question may be asked meanwhile.
+   */
+  readKeys(onChars: (chars: string) => void, onPause: () => void): () => void {
+    this.keyReader = onChars;
+    this.endOfKeys = onPause;
+    this.setRaw(true);
+    return () => {
+      this.keyReader = undefined;
+      this.endOfKeys = undefined;
+      if (this.questions.length === 0) this.setRaw(false);
+    };
+  }
+
+  /** Text straight to the terminal (the picker draws its screen with it). */
+  draw(text: string): void {
+    this.write(text);
+  }
+
+  /** The terminal's size in columns and rows (80x24 when it cannot be read). */
+  size(): { columns: number; rows: number } {
+    // Asked through a descriptor of its own: a WriteStream made blocking the one the keys are read from.
+    let fd: number | undefined;
+    try {
+      fd = openSync(process.platform === "win32" ? "CONOUT$" : "/dev/tty", "w");
+      const stream = new WriteStream(fd);
+      const [columns, rows] = stream.getWindowSize();
+      stream.destroy();
+      fd = undefined;
+      if (columns > 0 && rows > 0) return { columns, rows };
+    } catch {
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    return { columns: 80, rows: 24 };
+  }
+
   /** A line for the person, above the question being asked (which is shown again below it). */
   say(line: string): void {
     const current = this.questions.at(-1);
@@ -143,6 +185,8 @@ export class Terminal {
   /** The terminal hung up or closed: every question is answered with nothing. */
   private ended(): void {
     for (const question of this.questions.splice(0)) question.answer(undefined);
+    // A hang-up reaches a key reader as Ctrl-C: the picker leaves.
+    this.keyReader?.("\x03");
     this.setRaw(false);
   }
 
@@ -153,12 +197,13 @@ export class Terminal {
    */
   private readTyped(): void {
     const byte = new Uint8Array(1);
-    while (this.questions.length > 0) {
+    while (this.questions.length > 0 || this.keyReader !== undefined) {
       let count: number;
       try {
         count = readSync(this.input, byte, 0, 1, null);
       } catch (error) {
         if ((error as { code?: string }).code !== "EAGAIN") this.ended();
+        else this.endOfKeys?.();
         return;
       }
       if (count === 0) {
@@ -170,6 +215,11 @@ export class Terminal {
   }
 
   private keys(chunk: string): void {
+    if (this.keyReader !== undefined) {
+      this.keyReader(chunk);
+      if (!this.polled) this.endOfKeys?.();
+      return;
+    }
     for (const key of chunk) {
       const question = this.questions.at(-1);
       if (question === undefined) return;

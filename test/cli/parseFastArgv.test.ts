@@ -16,6 +16,7 @@ async function viaYargs(argv: string[]): Promise<AssumeArgs | undefined> {
       export: async () => {},
       login: async () => {},
       serve: async () => {},
+      pickProfile: async () => "picked",
       other: async () => {},
     },
     context,

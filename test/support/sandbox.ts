@@ -107,8 +107,8 @@ export class Sandbox {
   }
 
   /** Runs in a real terminal; stdout and stderr go to files (as they are pipes under the AWS tools). */
-  inTerminal(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): Promise<TerminalRun> {
-    return runInTerminal(args, { env: { ...this.env, ...env }, stdin: "null", cwd: options.cwd ?? this.home });
+  inTerminal(args: string[], env: Record<string, string> = {}, options: { cwd?: string; columns?: number; rows?: number } = {}): Promise<TerminalRun> {
+    return runInTerminal(args, { env: { ...this.env, ...env }, stdin: "null", cwd: options.cwd ?? this.home, ...(options.columns === undefined ? {} : { columns: options.columns }), ...(options.rows === undefined ? {} : { rows: options.rows }) });
   }
 
   /**

@@ -15,6 +15,9 @@ export interface TerminalOptions {
   /** "file" (the default) collects the stream for done(); "terminal" shows it on the screen. */
   stdout?: "file" | "terminal";
   stderr?: "file" | "terminal";
+  /** The terminal's size (default 160x40). */
+  columns?: number;
+  rows?: number;
 }
 
 export interface TerminalResult {
@@ -36,6 +39,8 @@ export interface TerminalRun {
   /** Sends the text literally, as typed keys; follow with pressEnter(). */
   type(text: string): Promise<void>;
   pressEnter(): Promise<void>;
+  /** Presses keys by tmux's names: Escape, Up, Down, PageDown, End, C-c… */
+  pressKeys(...keys: string[]): Promise<void>;
   /** The terminal's text, scrollback included, without trailing blank lines. */
   screen(): Promise<string>;
   /** Waits for the command to exit, collects what it wrote, and cleans up; rejects with the screen on timeout. */
@@ -70,7 +75,7 @@ export async function runInTerminal(command: string[], options: TerminalOptions)
   const run = new TmuxRun(directory, tmuxClient(socket));
   try {
     writeFileSync(script, orphanWatchdog(socket, directory) + wrapperScript(command, options, directory));
-    await run.start(script);
+    await run.start(script, options.columns ?? COLUMNS, options.rows ?? ROWS);
   } catch (error) {
     await run.kill();
     throw error;
@@ -91,9 +96,9 @@ class TmuxRun implements TerminalRun {
     this.tmux = tmux;
   }
 
-  async start(script: string): Promise<void> {
+  async start(script: string, columns: number, rows: number): Promise<void> {
     // remain-on-exit keeps the pane if the wrapper itself dies, so its status can still be read.
-    await this.tmux(["start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";", "new-session", "-d", "-x", `${COLUMNS}`, "-y", `${ROWS}`, "-s", SESSION, "--", "/bin/sh", script]);
+    await this.tmux(["start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";", "new-session", "-d", "-x", `${columns}`, "-y", `${rows}`, "-s", SESSION, "--", "/bin/sh", script]);
     const [server = 0, pane = 0] = (await this.tmux(["display-message", "-p", "-t", SESSION, "#{pid} #{pane_pid}"])).trim().split(" ").map(Number);
     this.processes = { server, pane };
   }
@@ -123,6 +128,10 @@ class TmuxRun implements TerminalRun {
 
   async pressEnter(): Promise<void> {
     await this.tmux(["send-keys", "-t", SESSION, "Enter"]);
+  }
+
+  async pressKeys(...keys: string[]): Promise<void> {
+    await this.tmux(["send-keys", "-t", SESSION, ...keys]);
   }
 
   async screen(): Promise<string> {
