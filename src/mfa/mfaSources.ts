@@ -2,13 +2,14 @@ import type { CacheStore } from "../cache/cacheStore.ts";
 import { askInDialog, type Dialog, DIALOG_TITLE } from "./dialog.ts";
 import { dialogSource } from "./dialogSource.ts";
 import { findDialog } from "./findDialog.ts";
-import type { MfaSourceOffer } from "./mfaCodeSource.ts";
+import { mfaCodeQuestion, type MfaSourceOffer } from "./mfaCodeSource.ts";
 import { processSource } from "./processSource.ts";
 import { Terminal } from "./terminal.ts";
 import { terminalSource } from "./terminalSource.ts";
 import { findYkman } from "./ykman.ts";
 import { YubikeyPasswords } from "./yubikeyPassword.ts";
-import { type AskPassword, yubikeySource } from "./yubikeySource.ts";
+import { type AskPassword, type TellTouch, yubikeySource } from "./yubikeySource.ts";
+import { showDesktopNote } from "./desktopNotification.ts";
 
 export interface MfaSourceSettings {
   readonly env: Record<string, string | undefined>;
@@ -41,7 +42,7 @@ export function mfaSources(settings: MfaSourceSettings): MfaSources {
       () =>
         ykman === undefined
           ? { unavailable: "no YubiKey (ykman not found)" }
-          : yubikeySource({ ykman, ...settings.yubikey }, new YubikeyPasswords(settings.store), askPassword),
+          : yubikeySource({ ykman, ...settings.yubikey }, new YubikeyPasswords(settings.store), askPassword, terminal instanceof Terminal ? undefined : touchNotifier(settings)),
       () => (settings.mfaProcess === undefined ? { unavailable: "no program (vegas_mfa_process)" } : processSource(settings.mfaProcess, settings.verbose)),
     ],
     close: () => {
@@ -55,4 +56,13 @@ function passwordAsker(terminal: Terminal | undefined, dialog: Dialog | undefine
   if (terminal !== undefined) return (text, signal) => terminal.ask({ prompt: `${text}: `, hidden: true, signal });
   if (dialog !== undefined) return (text, signal) => askInDialog(dialog, { title: DIALOG_TITLE, text: `${text}:`, hidden: true, timeoutSeconds }, signal);
   return undefined;
+}
+
+/**
+ * Without a terminal (credential_process under an IDE or a GUI app) the "touch your YubiKey" line goes to a
+ * stderr nobody reads: a desktop notification says it instead, and is withdrawn once the key stops waiting.
+ */
+function touchNotifier(settings: MfaSourceSettings): TellTouch {
+  return (serial, request) =>
+    showDesktopNote({ title: `Touch YubiKey ${serial}`, body: `${mfaCodeQuestion(request)}: the key waits for a touch`, timeoutSeconds: settings.timeoutSeconds }, settings.env);
 }

@@ -16,6 +16,8 @@ export interface ProgramRun {
    * program may print its code and linger, or leave a child holding its stdout).
    */
   readonly answered?: (stdout: string) => boolean;
+  /** Told what the program has written to stderr so far, as it comes (ykman's "Touch your YubiKey"). */
+  readonly onStderr?: (stderr: string) => void;
   /** Windows: argv[1…] is one command line already (cmd.exe's, see windowsCommand.ts), not to be quoted again. */
   readonly windowsVerbatimArguments?: boolean;
 }
@@ -72,6 +74,7 @@ export function runProgram(run: ProgramRun): Promise<ProgramResult> {
     });
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
+      run.onStderr?.(stderr);
     });
     child.on("error", (error) => {
       stderr += error.message;

@@ -40,8 +40,13 @@ export function ykmanFailure(stderr: string, passwordGiven: boolean): YkmanFailu
  * Runs ykman in a session of its own: without our terminal it cannot prompt there for the OATH password
  * behind our back, and reads the password we give it from stdin instead (never from argv, which others can see).
  */
-export function runYkman(argv: readonly string[], signal: AbortSignal, password?: string): Promise<ProgramResult> {
-  return runProgram({ argv, signal, detached: true, stdin: password === undefined ? "" : `${password}\n` });
+export function runYkman(argv: readonly string[], signal: AbortSignal, password?: string, onStderr?: (stderr: string) => void): Promise<ProgramResult> {
+  return runProgram({ argv, signal, detached: true, stdin: password === undefined ? "" : `${password}\n`, ...(onStderr === undefined ? {} : { onStderr }) });
+}
+
+/** ykman's line once it waits for the key to be touched (an account made with --touch). */
+export function waitsForTouch(stderr: string): boolean {
+  return /touch your yubikey/i.test(stderr);
 }
 
 /** The last line of ykman's stderr, for --verbose (ykman never writes a code or password there). */

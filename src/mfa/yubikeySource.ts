@@ -1,6 +1,6 @@
-import type { MfaCodeSource, MfaRace } from "./mfaCodeSource.ts";
+import type { MfaCodeSource, MfaRace, MfaRequest } from "./mfaCodeSource.ts";
 import { MFA_CODE } from "./mfaCodeSource.ts";
-import { listSerialsCommand, oathCodeCommand, runYkman, ykmanFailure, ykmanSays } from "./ykman.ts";
+import { listSerialsCommand, oathCodeCommand, runYkman, waitsForTouch, ykmanFailure, ykmanSays } from "./ykman.ts";
 import type { YubikeyPasswords } from "./yubikeyPassword.ts";
 
 const PASSWORD_TRIES = 3;
@@ -13,6 +13,12 @@ export interface YubikeySettings {
   readonly label: string;
 }
 
+/**
+ * Tells the person, where no terminal shows the line, that the key waits for a touch (a desktop notification);
+ * the function it returns takes that back once the key no longer waits.
+ */
+export type TellTouch = (serial: string, request: MfaRequest) => (() => Promise<void>) | undefined;
+
 /** Asks the person for the OATH password (hidden); undefined when they cannot or will not answer. */
 export type AskPassword = (text: string, signal: AbortSignal) => Promise<string | undefined>;
 
@@ -21,17 +27,23 @@ export type AskPassword = (text: string, signal: AbortSignal) => Promise<string 
  * protected key gets its password from the cache, else from the person (three tries), cached 12 h once it
  * works. No key, no such account: the source gives up quietly (the reason shows with --verbose).
  */
-export function yubikeySource(settings: YubikeySettings, passwords: YubikeyPasswords, askPassword: AskPassword | undefined): MfaCodeSource {
+export function yubikeySource(settings: YubikeySettings, passwords: YubikeyPasswords, askPassword: AskPassword | undefined, tellTouch?: TellTouch): MfaCodeSource {
   return {
     name: "YubiKey",
     invitation: "touch your YubiKey",
-    async read(_request, race: MfaRace): Promise<string | undefined> {
+    async read(request, race: MfaRace): Promise<string | undefined> {
       const serial = await pluggedInSerial(settings, race);
       if (serial === undefined) return undefined;
       let password = await passwords.read(serial);
       const cached = password !== undefined;
       for (let asked = 0; ; ) {
-        const result = await runYkman(oathCodeCommand(settings.ykman, serial, settings.label), race.signal, password);
+        let withdraw: (() => Promise<void>) | undefined;
+        const onStderr = (stderr: string) => {
+          if (withdraw === undefined && waitsForTouch(stderr)) withdraw = tellTouch?.(serial, request) ?? (async () => {});
+        };
+        const result = await runYkman(oathCodeCommand(settings.ykman, serial, settings.label), race.signal, password, onStderr);
+        // Withdrawn as soon as the key stops waiting: touched, timed out, or another source answered first.
+        await withdraw?.();
         if (race.signal.aborted) return undefined;
         if (result.exitCode === 0) {
           const code = result.stdout.trim().split(/\s+/).at(-1) ?? "";

@@ -34,7 +34,7 @@ function newSandbox(sourceExtra = "", fakes: readonly Fake[] = ["ykman", "zenity
   return sandbox;
 }
 
-type Fake = "ykman" | "zenity";
+type Fake = "ykman" | "zenity" | "notify-send" | "gdbus";
 
 function putOnPath(fakes: readonly Fake[]): void {
   const bin = join(sandbox.home, "fake-bin");
@@ -51,7 +51,7 @@ function zenity(answer: string, more: Record<string, string> = {}): Record<strin
   return { DISPLAY: ":99", FAKE_ZENITY_ANSWER: answer, FAKE_ZENITY_LOG: join(sandbox.home, "zenity.log"), ...more };
 }
 
-function logOf(name: "ykman.log" | "zenity.log"): string {
+function logOf(name: "ykman.log" | "zenity.log" | "notify.log"): string {
   const path = join(sandbox.home, name);
   return existsSync(path) ? readFileSync(path, "utf8") : "";
 }
@@ -151,6 +151,53 @@ describe("the YubiKey", () => {
     newSandbox();
     const several = await sandbox.run(ASSUME, yubikey("123456", { FAKE_YKMAN_SERIALS: `${SERIAL} 87654321` }));
     expect(several.stderr).toContain(`2 YubiKeys are plugged in (${SERIAL}, 87654321): set vegas_yubikey_serial to pick one`);
+  });
+});
+
+describe("a YubiKey touch nobody can miss", () => {
+  /** What the fake notify-send and gdbus were run with, one array per run. */
+  const notifyRuns = () =>
+    logOf("notify.log")
+      .split("run ")
+      .filter((run) => run !== "")
+      .map((run) => run.trimEnd().split("\n"));
+  const desktop = () => ({ DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus", FAKE_NOTIFY_LOG: join(sandbox.home, "notify.log"), FAKE_NOTIFY_ID: "4711" });
+
+  test("no terminal: a desktop notification names the key and the profile while it waits, and is withdrawn when the code arrives", async () => {
+    newSandbox("", ["ykman", "notify-send", "gdbus"]);
+    const code = freshCode();
+    const result = await sandbox.run(ASSUME, { ...yubikey(code, { FAKE_YKMAN_DELAY: "1" }), ...desktop() });
+    expect(result.exitCode).toBe(0);
+    expect(lastTokenCode()).toBe(code);
+    const runs = notifyRuns();
+    expect(runs).toHaveLength(2);
+    const [shown = [], withdrawn = []] = runs;
+    expect(shown[0]).toBe("notify-send");
+    expect(shown).toContain("--print-id");
+    expect(shown).toContain("--app-name=vegas-credentials");
+    expect(shown.slice(-2)).toEqual([`Touch YubiKey ${SERIAL}`, `${ANNOUNCEMENT_START.slice(0, -2)}: the key waits for a touch`]);
+    expect(withdrawn).toEqual(["gdbus", "call", "--session", "--dest", "org.freedesktop.Notifications", "--object-path", "/org/freedesktop/Notifications", "--method", "org.freedesktop.Notifications.CloseNotification", "4711"]);
+  });
+
+  test("withdrawn too when another source answers first and the key stops waiting", async () => {
+    newSandbox("", ["ykman", "zenity", "notify-send", "gdbus"]);
+    const code = freshCode();
+    const result = await sandbox.run(ASSUME, { ...yubikey("999999", { FAKE_YKMAN_DELAY: "30" }), ...zenity(code, { FAKE_ZENITY_DELAY: "1" }), ...desktop() });
+    expect(result.exitCode).toBe(0);
+    expect(lastTokenCode()).toBe(code);
+    // The process may end while gdbus runs: give the withdrawal its moment, bounded.
+    for (let waited = 0; notifyRuns().length < 2 && waited < 50; waited++) await Bun.sleep(100);
+    expect(notifyRuns().map((run) => run[0])).toEqual(["notify-send", "gdbus"]);
+  });
+
+  test("at a terminal, which shows the line, no notification; nor for a key that needs no touch", async () => {
+    newSandbox("", ["ykman", "notify-send", "gdbus"]);
+    const run = await sandbox.inTerminal(ASSUME, { ...yubikey(freshCode(), { FAKE_YKMAN_DELAY: "1" }), ...desktop() });
+    expect((await run.done()).exitCode).toBe(0);
+    expect(notifyRuns()).toEqual([]);
+    const result = await sandbox.run([BINARY, "assume", "--profile", "frank@concerts"], { ...yubikey(freshCode(), { FAKE_YKMAN_NO_TOUCH: "1" }), ...desktop() });
+    expect(result.exitCode).toBe(0);
+    expect(notifyRuns()).toEqual([]);
   });
 });
 
