@@ -6,7 +6,7 @@ const FLOORS = [
   ["^src/main\\.ts$", "^src/lazyModules\\.ts$", "^src/cli/"],
   ["^src/commands/"],
   ["^src/credentials/", "^src/server/"],
-  ["^src/(mfa|sts|cache|log|keys|console|picker)/"],
+  ["^src/(mfa|sts|cache|log|keys|console|picker|doctor)/"],
   ["^src/(config|output)/"],
   ["^src/files/", "^src/(userError|buildInfo|environment)\\.ts$"],
 ];
@@ -24,17 +24,18 @@ const upward = FLOORS.slice(1).map((floor, index) => ({
  * Folders on one floor that may not lean on each other. The sideways stairs kept: mfa/ uses cache/; keys/ (the
  * stores of long-term keys) uses mfa/ (running a program, asking the person) and cache/ (sealing, locks);
  * console/ (the browsers) uses sts/ (the sign-in token), mfa/ (finding a program) and cache/ (private folders);
- * picker/ (the profile picker) uses mfa/ (the terminal); server/ (the credential server) uses credentials/.
+ * picker/ (the profile picker) uses mfa/ (the terminal); doctor/ (doctor's checks) uses mfa/, sts/ and cache/; server/ (the credential server) uses credentials/.
  */
 const sideways = [
   ["^src/credentials/", ["^src/server/"]],
-  ["^src/cache/", ["^src/(mfa|sts|log|keys|console|picker)/"]],
-  ["^src/sts/", ["^src/(mfa|cache|log|keys|console|picker)/"]],
-  ["^src/log/", ["^src/(mfa|sts|cache|keys|console|picker)/"]],
-  ["^src/mfa/", ["^src/(sts|log|keys|console|picker)/"]],
-  ["^src/keys/", ["^src/(sts|log|console|picker)/"]],
-  ["^src/console/", ["^src/(log|keys|picker)/"]],
-  ["^src/picker/", ["^src/(sts|cache|log|keys|console)/"]],
+  ["^src/cache/", ["^src/(mfa|sts|log|keys|console|picker|doctor)/"]],
+  ["^src/sts/", ["^src/(mfa|cache|log|keys|console|picker|doctor)/"]],
+  ["^src/log/", ["^src/(mfa|sts|cache|keys|console|picker|doctor)/"]],
+  ["^src/mfa/", ["^src/(sts|log|keys|console|picker|doctor)/"]],
+  ["^src/keys/", ["^src/(sts|log|console|picker|doctor)/"]],
+  ["^src/console/", ["^src/(log|keys|picker|doctor)/"]],
+  ["^src/picker/", ["^src/(sts|cache|log|keys|console|doctor)/"]],
+  ["^src/doctor/", ["^src/(log|keys|console|picker)/"]],
   ["^src/output/", ["^src/config/"]],
 ].map(([from, to]) => ({ name: `sideways-${from.replace(/\W/g, "")}`, severity: "error", from: { path: from }, to: { path: to } }));
 

@@ -209,6 +209,18 @@ export const KEYS: CommandSpec = {
   subcommands: [KEYS_LIST, KEYS_ADD, KEYS_IMPORT, KEYS_REMOVE, KEYS_ROTATE],
 };
 
+export const DOCTOR_COMMAND: CommandSpec = {
+  name: "doctor",
+  description: "Check the whole chain (config, credential_process lines, keys, STS, clock, MFA sources, folders, AWS CLI): one line per check, the fix beside each failure",
+  options: {
+    profile: { type: "string", alias: "p", description: "Only this role profile (default: every one)" },
+  },
+  examples: [
+    ["$0 doctor", "Every role profile; exit 1 if any check fails"],
+    ["$0 doctor -p frank@concerts", "Only frank@concerts and its source profile"],
+  ],
+};
+
 export const VERSION_COMMAND: CommandSpec = {
   name: "version",
   description: "Print the version (--full: commit, build date, platform, Bun)",
@@ -288,4 +300,4 @@ export const SERVE_COMMAND: CommandSpec = {
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [ASSUME, EXEC_COMMAND, EXPORT_COMMAND, LOGIN_COMMAND, SERVE_COMMAND, CACHE, CONFIG, KEYS, VERSION_COMMAND];
+export const COMMANDS: readonly CommandSpec[] = [ASSUME, EXEC_COMMAND, EXPORT_COMMAND, LOGIN_COMMAND, SERVE_COMMAND, CACHE, CONFIG, KEYS, DOCTOR_COMMAND, VERSION_COMMAND];

@@ -165,6 +165,15 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       }
       return;
     }
+    case "doctor": {
+      const { runDoctor, doctorReport } = await import("./doctor.ts");
+      const profile = typeof args.options.profile === "string" ? args.options.profile : undefined;
+      const checks = await runDoctor({ env, gui: args.gui && !isTruthy(env.VEGAS_CREDENTIALS_NO_GUI), reporter: context.reporter, binary: process.execPath, now }, profile);
+      print(doctorReport(checks, style));
+      const failures = checks.filter((check) => check.status === "fail").length;
+      if (failures > 0) throw new UserError(`doctor: ${failures} of ${checks.length} checks failed (see the lines marked FAIL, each with its fix)`, 1);
+      return;
+    }
     case "exec":
       // main runs a well-formed exec itself; what reaches here is a command line it could not read.
       throw new UserError(`exec needs --profile NAME, then the command after --: ${"vegas-credentials"} exec -p NAME -- COMMAND [ARGS…]`, 2);
