@@ -239,12 +239,13 @@ export const EXPORT_COMMAND: CommandSpec = {
   options: {
     profile: PICKED_PROFILE,
     "mfa-code": MFA_CODE_OPTION,
-    format: { type: "string", description: "sh (default), fish, powershell, env (KEY=value for --env-file) or json" },
+    format: { type: "string", description: "sh (default), fish, powershell, windows-cmd (set lines), env (KEY=value for --env-file), ini (a credentials-file section) or json" },
   },
   examples: [
     ['eval "$($0 export -p frank@concerts)"', "Put the credentials in this shell (sh, bash, zsh)"],
     ["$0 export -p frank@concerts --format fish | source", "The same in fish"],
     ["$0 export -p frank@concerts --format powershell | Invoke-Expression", "The same in PowerShell"],
+    ["for /f \"delims=\" %i in ('$0 export -p frank@concerts --format windows-cmd') do %i", "The same in cmd.exe"],
     ["docker run --env-file <($0 export -p frank@concerts --format env) amazon/aws-cli sts get-caller-identity", "For a container"],
   ],
 };

@@ -6,7 +6,7 @@ import { UserError } from "../userError.ts";
 import { assumeRole, credentialProcessJson, type LoadFetchRoleCredentials } from "./assume.ts";
 import type { ExportArgs } from "./commandArgs.ts";
 
-export const EXPORT_FORMATS = ["sh", "fish", "powershell", "env", "json"] as const;
+export const EXPORT_FORMATS = ["sh", "fish", "powershell", "windows-cmd", "env", "ini", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /**
@@ -17,7 +17,7 @@ export async function exportCredentials(args: ExportArgs, env: Env, reporter: Re
   const format = args.format as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new UserError(`--format ${args.format} is not one of ${EXPORT_FORMATS.join(", ")}`, 2);
   const { credentials, profile } = await assumeRole(args, env, reporter, loadFetch);
-  return formatExport(format, credentialVariables(credentials, knownRegion(profile)), credentialProcessJson(credentials));
+  return formatExport(format, credentialVariables(credentials, knownRegion(profile)), credentialProcessJson(credentials), profile.name);
 }
 
 /** The region is known when one is configured, or when the role's partition has no global endpoint. */
@@ -51,9 +51,11 @@ export function regionVariables(region: string | undefined): [string, string][] 
 /**
  * The variables as `format` reads them, each value quoted so that the shell takes it literally:
  * `eval "$(vegas-credentials export -p NAME)"` (sh), `... | source` (fish), `... | Invoke-Expression`
- * (PowerShell), `--env-file` (env), or the credential_process document (json).
+ * (PowerShell), cmd.exe's `set` lines (windows-cmd, as `aws configure export-credentials` prints them),
+ * `--env-file` (env), a credentials-file section named after the profile (ini, as aws-vault's), or the
+ * credential_process document (json).
  */
-export function formatExport(format: ExportFormat, variables: readonly [string, string][], document: string): string {
+export function formatExport(format: ExportFormat, variables: readonly [string, string][], document: string, profile = "default"): string {
   switch (format) {
     case "sh":
       return shVariables(variables, STALE_VARIABLES);
@@ -66,9 +68,33 @@ export function formatExport(format: ExportFormat, variables: readonly [string, 
       // can be unset there, so the legacy token is set to the same value (botocore reads it first).
       for (const [name, value] of variables) if (/[\r\n]/.test(value)) throw new UserError(`${name} holds a line break, which the env format cannot carry: use --format json`);
       return [...variables, ...sameToken(variables)].map(([name, value]) => `${name}=${value}`).join("\n");
+    case "windows-cmd":
+      // `set "NAME=value"`: the quotes keep & | < > ^ literal and no trailing space in; % and ! would still
+      // expand in a batch file, and a quote or line break ends the line: none is ever in AWS's values.
+      for (const [name, value] of variables) if (/["%!\r\n]/.test(value)) throw new UserError(`${name} holds a character cmd.exe would expand or cut (" % ! or a line break): use --format powershell or json`);
+      return [...variables.map(([name, value]) => `set "${name}=${value}"`), ...STALE_VARIABLES.map((name) => `set "${name}="`)].join("\n");
+    case "ini":
+      return credentialsSection(profile, variables);
     case "json":
       return document;
   }
+}
+
+/** The names of the credentials file for the variables it can hold (the region goes in too: botocore reads it there). */
+const INI_NAMES: Readonly<Record<string, string>> = {
+  AWS_ACCESS_KEY_ID: "aws_access_key_id",
+  AWS_SECRET_ACCESS_KEY: "aws_secret_access_key",
+  AWS_SESSION_TOKEN: "aws_session_token",
+  AWS_REGION: "region",
+};
+
+/** `[NAME]` and its keys, for a credentials file or AWS_SHARED_CREDENTIALS_FILE; the expiry as a comment. */
+function credentialsSection(profile: string, variables: readonly [string, string][]): string {
+  if (/[\r\n\]]/.test(profile)) throw new UserError(`profile "${profile}" cannot name a credentials-file section (it holds ] or a line break): use --format json`);
+  for (const [name, value] of variables) if (/[\r\n]/.test(value)) throw new UserError(`${name} holds a line break, which the ini format cannot carry: use --format json`);
+  const expiration = variables.find(([name]) => name === "AWS_CREDENTIAL_EXPIRATION")?.[1];
+  const lines = variables.flatMap(([name, value]) => (INI_NAMES[name] === undefined ? [] : [`${INI_NAMES[name]} = ${value}`]));
+  return [`[${profile}]`, ...(expiration === undefined ? [] : [`# expires ${expiration}`]), ...lines].join("\n");
 }
 
 /** AWS_SECURITY_TOKEN as the session token, where a format cannot unset it. */

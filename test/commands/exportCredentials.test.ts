@@ -30,4 +30,27 @@ describe("export formats", () => {
   test("env refuses a value with a line break instead of writing two lines", () => {
     expect(() => formatExport("env", [["A", "1\n2"]], "{}")).toThrow("A holds a line break");
   });
+
+  test("windows-cmd: set \"NAME=value\" lines as aws configure export-credentials prints them, the stale ones emptied; a value cmd.exe would expand is refused", () => {
+    const variables = credentialVariables({ ...credentials, sessionToken: "to&ken|x^y" }, "eu-west-1");
+    expect(formatExport("windows-cmd", variables, "{}").split("\n")).toEqual([
+      'set "AWS_ACCESS_KEY_ID=ASIAEXAMPLE"',
+      'set "AWS_SECRET_ACCESS_KEY=se/cr+et="',
+      'set "AWS_SESSION_TOKEN=to&ken|x^y"',
+      'set "AWS_CREDENTIAL_EXPIRATION=2026-11-26T10:00:00Z"',
+      'set "AWS_REGION=eu-west-1"',
+      'set "AWS_DEFAULT_REGION=eu-west-1"',
+      'set "AWS_PROFILE="',
+      'set "AWS_DEFAULT_PROFILE="',
+      'set "AWS_SECURITY_TOKEN="',
+    ]);
+    for (const value of ["a%PATH%", "a!x!", 'a"b', "a\r\nb"]) expect(() => formatExport("windows-cmd", [["A", value]], "{}")).toThrow("A holds a character cmd.exe would expand or cut");
+  });
+
+  test("ini: a credentials-file section named after the profile, the expiry as a comment", () => {
+    expect(formatExport("ini", credentialVariables(credentials, "eu-west-1"), "{}", "frank@concerts")).toBe(
+      "[frank@concerts]\n# expires 2026-11-26T10:00:00Z\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = se/cr+et=\naws_session_token = to'ken\\x\nregion = eu-west-1",
+    );
+    expect(() => formatExport("ini", [["A", "1"]], "{}", "a]b")).toThrow('profile "a]b" cannot name a credentials-file section');
+  });
 });

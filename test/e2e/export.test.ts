@@ -3,7 +3,7 @@
  * (bash, dash, fish; .ci/run installs fish); env lines and JSON parsed. Only stdout carries them, never the log.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LOG_FILE } from "../../src/log/runLog.ts";
 import { BINARY, Sandbox, ensureBinary, readmeConfig, startReadmeSts, succeeded, zenityAnswering } from "../support/sandbox.ts";
@@ -67,6 +67,25 @@ describe("export, as each shell takes it", () => {
       ...expected,
       AWS_SECURITY_TOKEN: expected.AWS_SESSION_TOKEN ?? "",
     });
+  });
+
+  test("ini: a credentials-file section botocore itself reads the keys and region from", async () => {
+    const result = await sandbox.run([...EXPORT, "--format", "ini"]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout.split("\n")[0]).toBe("[frank@concerts]");
+    const file = join(sandbox.home, "exported-credentials");
+    writeFileSync(file, result.stdout);
+    const read = "import botocore.session; s = botocore.session.Session(profile='frank@concerts'); c = s.get_credentials(); print(c.access_key, c.secret_key, c.token, s.get_config_variable('region'))";
+    const botocore = await sandbox.run(["python3", "-c", read], { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(sandbox.home, "no-config") });
+    expect(botocore.stderr).toBe("");
+    expect(botocore.stdout.trim()).toBe(`${expected.AWS_ACCESS_KEY_ID} ${expected.AWS_SECRET_ACCESS_KEY} ${expected.AWS_SESSION_TOKEN} us-west-1`);
+  });
+
+  test("windows-cmd: set lines as aws configure export-credentials prints them", async () => {
+    const result = await sandbox.run([...EXPORT, "--format", "windows-cmd"]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain(`set "AWS_SESSION_TOKEN=${expected.AWS_SESSION_TOKEN}"\n`);
+    expect(result.stdout).toContain('set "AWS_PROFILE="\n');
   });
 
   test("json: the credential_process document", async () => {
