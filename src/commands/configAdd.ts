@@ -78,7 +78,12 @@ function problemOf(parsed: number | string | undefined, prefix = ""): string | u
 /** The file's text with the new sections, and what was written, for the person. */
 function withRoleProfile(path: string, before: string, request: ConfigAddRequest, binary: string): { text: string; written: string[] } {
   const existing = parseAwsConfig(before, path);
-  if (existing.has(request.profile)) throw new UserError(`profile "${request.profile}" is already in ${path}: choose another name, or edit it there (config show-profile -p ${request.profile})`);
+  const already = existing.get(request.profile);
+  if (already?.login_session || already?.sso_session || already?.sso_start_url) {
+    const how = already.login_session ? "aws login (login_session)" : "IAM Identity Center (sso_session)";
+    throw new UserError(`profile "${request.profile}" in ${path} signs in with ${how}, and the AWS CLI will not sign in a profile with credential_process: keep it as the source, and add the role under a new name with --source-profile ${request.profile}`);
+  }
+  if (already !== undefined) throw new UserError(`profile "${request.profile}" is already in ${path}: choose another name, or edit it there (config show-profile -p ${request.profile})`);
   let text = before;
   const written: string[] = [];
   if (request.mfaSerial !== undefined) {

@@ -3,6 +3,7 @@ import { configFilePath, credentialsFilePath } from "../config/configFilePath.ts
 import { parseCredentialsFile } from "../config/parseAwsConfig.ts";
 import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
 import { credentialsElsewhere, resolveRoleProfile } from "../config/resolveRoleProfile.ts";
+import { type SignInCache, signInCache } from "../config/signInCache.ts";
 import type { RoleProfile, SourceProfile } from "../config/roleProfile.ts";
 import { checkAwsCli } from "../doctor/awsCliCheck.ts";
 import { type Check, failed, ok, skipped, warned } from "../doctor/check.ts";
@@ -100,6 +101,8 @@ async function sourceKeyCheck(config: ConfigFile, profile: RoleProfile, place: D
   const source = profile.source;
   const name = `key of ${source.name}`;
   const settings = config.profiles.get(source.name) ?? {};
+  const signIn = signInCache(source.name, settings, place.env, home);
+  if (signIn !== undefined) return signInCheck(`credentials of ${source.name}`, signIn, place.now);
   const elsewhere = credentialsElsewhere(settings);
   if (elsewhere !== undefined) return skipped(name, `its credentials come from ${elsewhere}, which the AWS SDK reads on each run`);
   let key: LongTermKey | undefined;
@@ -133,6 +136,16 @@ async function sourceKeyCheck(config: ConfigFile, profile: RoleProfile, place: D
   } catch (error) {
     return failed(name, `${shown}: STS does not take it (${awsProblem(error, "STS", profile.sts.endpointUrl)})`, `replace it with a working key: vegas-credentials keys add -p ${source.name}`);
   }
+}
+
+/** A source that signs in: its session cached and live, or the command that opens it (the tokens are not read). */
+function signInCheck(name: string, cache: SignInCache, now: Date): Check {
+  const what = `${cache.kind === "login" ? "an aws login session" : "an IAM Identity Center session"} (${cache.setting})`;
+  if (cache.expiresAt === undefined) return failed(name, `${what}: ${cache.problem ?? "none"} (${cache.path})`, `run ${cache.signIn}`);
+  const until = cache.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+  if (cache.expiresAt.getTime() > now.getTime()) return ok(name, `${what}, cached until ${until}`);
+  const refresh = cache.kind === "login" ? "the SDK refreshes it within 12 hours of aws login" : "the SDK renews it while its refresh token lasts";
+  return warned(name, `${what}, cached credentials ended ${until}; ${refresh}`, `if the next run fails, run ${cache.signIn}`);
 }
 
 /** The key botocore would find for a profile: its section in the credentials file, else in the config file. */

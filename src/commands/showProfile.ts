@@ -11,6 +11,7 @@ import { type ConsoleChoice, chooseConsole } from "../console/consoleChoice.ts";
 import { isUserError } from "../userError.ts";
 import { homeFolder } from "../files/homeFolder.ts";
 import { stateFolderPath } from "../log/stateFolder.ts";
+import { type SignInCache, signInCache } from "../config/signInCache.ts";
 
 /** One setting as resolved: its value and where it came from (a section, a variable, a default). */
 export interface SettingRow {
@@ -35,7 +36,7 @@ const SOURCE_KEYS = ["mfa_serial", "region", "vegas_yubikey_serial", "vegas_yubi
 const KNOWN_VEGAS_KEYS = [...ROLE_KEYS, ...SOURCE_KEYS].filter((key) => key.startsWith("vegas_"));
 
 /** `config show-profile`: every setting after defaults and fallbacks, validated, its problems listed. */
-export function describeProfile(config: ConfigFile, name: string, env: Env): ProfileDescription {
+export function describeProfile(config: ConfigFile, name: string, env: Env, now = new Date()): ProfileDescription {
   const settings = config.profiles.get(name);
   const problems: string[] = [];
   let profile: RoleProfile | undefined;
@@ -86,7 +87,9 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   fromSource("vegas_mfa_session", ["false", "default"]);
   if (profile?.source.mfaSession !== undefined) fromSource("vegas_mfa_session_duration", [String(DEFAULT_MFA_SESSION_SECONDS), "default"]);
   rows.push(...browserRows(settings, source, roleSection, sourceSection, profile, env));
-  fromSource("vegas_keys", ["-", "default: the source profile's key is wherever the AWS SDK finds it (the credentials file)"]);
+  const signIn = sourceName === undefined || source === undefined ? undefined : signInCache(sourceName, source, env, homeFolder(env));
+  if (signIn !== undefined) rows.push(...signInRows(signIn, sourceSection, now));
+  else fromSource("vegas_keys", ["-", "default: the source profile's key is wherever the AWS SDK finds it (the credentials file)"]);
   if (profile?.source.keys !== undefined) fromSource("vegas_key_max_age_days", [String(DEFAULT_KEY_MAX_AGE_DAYS), "default"]);
 
   problems.push(...credentialProcessProblems(name, settings.credential_process, config.path));
@@ -94,6 +97,21 @@ export function describeProfile(config: ConfigFile, name: string, env: Env): Pro
   const checksum = profile === undefined ? undefined : new Bun.CryptoHasher("sha256").update(credentialIdentity(profile)).digest("hex").slice(0, 16);
   const keys = profile?.source.keys;
   return { name, file: config.path, rows, checksum, problems, ...(keys === undefined || profile === undefined ? {} : { keyStore: { source: profile.source.name, store: keys.store } }) };
+}
+
+/**
+ * A source that signs in (aws login, IAM Identity Center): where its session is cached and until when, or
+ * the command that opens it. The SDK refreshes an aws login session's credentials for up to 12 hours after
+ * the sign-in, and an SSO token through its refresh token.
+ */
+function signInRows(cache: SignInCache, sourceSection: string, now: Date): SettingRow[] {
+  const what = cache.kind === "login" ? "an aws login session" : "an IAM Identity Center (SSO) session";
+  const rows: SettingRow[] = [{ key: "credentials", value: `${what} (${cache.setting})`, from: sourceSection }];
+  if (cache.expiresAt === undefined) return [...rows, { key: "  cache", value: cache.path, from: `${cache.problem ?? "no session"}: run ${cache.signIn}` }];
+  const until = cache.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const refresh = cache.kind === "login" ? "refreshed by the SDK for up to 12 hours after aws login" : "renewed through its refresh token while the session lasts";
+  if (cache.expiresAt.getTime() > now.getTime()) return [...rows, { key: "  cache", value: cache.path, from: `until ${until}, ${refresh}` }];
+  return [...rows, { key: "  cache", value: cache.path, from: `ended ${until}: ${refresh}, else run ${cache.signIn}` }];
 }
 
 /** Which browser `login` opens, in which browser profile (its folder, or Firefox's container), or why it cannot. */

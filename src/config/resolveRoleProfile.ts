@@ -163,6 +163,7 @@ export function credentialsElsewhere(settings: Settings): string | undefined {
 
 function credentialsFrom(settings: Settings): SourceProfile["credentialsFrom"] {
   if (settings.sso_session || settings.sso_start_url) return "sso";
+  if (settings.login_session) return "login";
   if (settings.role_arn) return "role";
   if (settings.credential_process) return "process";
   if (settings.credential_source) return "credential_source";

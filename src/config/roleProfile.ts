@@ -40,7 +40,7 @@ export interface SourceProfile {
   /** `vegas_mfa_process`: a program that prints the code (split like a shell word list, run without a shell). */
   readonly mfaProcess: readonly string[] | undefined;
   /** Where the AWS SDK gets its credentials from, by what the profile says: for the advice when it finds none. */
-  readonly credentialsFrom: "keys" | "sso" | "role" | "process" | "credential_source" | "store";
+  readonly credentialsFrom: "keys" | "sso" | "login" | "role" | "process" | "credential_source" | "store";
   /** `vegas_keys`: the long-term key is in a store (read on a miss only), not in the AWS credentials file. */
   readonly keys: SourceKeys | undefined;
 }

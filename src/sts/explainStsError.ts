@@ -46,9 +46,10 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
   if (code === "ValidationError" && /DurationSeconds exceeds/i.test(message)) {
     return new UserError(`${where}: duration_seconds ${profile.durationSeconds} is above the role's maximum session duration: lower duration_seconds in ${profile.configFile} or raise the role's MaxSessionDuration`);
   }
-  const stored = profile.source.keys === undefined ? undefined : `store a working one with vegas-credentials keys add -p ${profile.source.name} (its key is in the vegas_keys = ${profile.source.keys.store} store)`;
+  const stored = profile.source.keys === undefined ? signInAgain(profile) : `store a working one with vegas-credentials keys add -p ${profile.source.name} (its key is in the vegas_keys = ${profile.source.keys.store} store)`;
   if (code === "InvalidClientTokenId") {
-    return new UserError(`${where}: the access key of ${source} is not valid (deleted, deactivated or mistyped): ${stored ?? "put a working key for that profile in your AWS credentials"}`);
+    const what = signInAgain(profile) === undefined ? "the access key" : "the sign-in credentials";
+    return new UserError(`${where}: ${what} of ${source} ${what === "the access key" ? "is" : "are"} not valid (deleted, deactivated or mistyped): ${stored ?? "put a working key for that profile in your AWS credentials"}`);
   }
   if (isClockFailure(error)) {
     return new UserError(`${where}: STS says this machine's clock is off (${message}): set the clock and time zone right (enable NTP), then run the command again`, 1, false);
@@ -57,7 +58,7 @@ export function explainStsError(error: unknown, profile: RoleProfile, action: st
     return new UserError(`${where}: the secret access key of ${source} does not match its access key ID: ${stored ?? "fix aws_secret_access_key for that profile in your AWS credentials"}`);
   }
   if (code === "ExpiredToken" || code === "ExpiredTokenException") {
-    return new UserError(`${where}: the credentials of ${source} have expired: refresh them (for SSO: aws sso login --profile ${profile.source.name})`);
+    return new UserError(`${where}: the credentials of ${source} have expired: ${signInAgain(profile) ?? `refresh them (for SSO: aws sso login --profile ${profile.source.name})`}`);
   }
   const processFailure = /^Command failed: .*?\n\s*(.+)$/s.exec(sdkError.message ?? "");
   if (processFailure !== null && sdkError.$metadata === undefined) {
@@ -99,6 +100,14 @@ function codeOf(error: SdkError): string {
   return error.name === "Error" || error.name === undefined ? (error.code ?? error.Code ?? "") : error.name;
 }
 
+/** A source that signs in (aws login, IAM Identity Center): the command that signs it in again; undefined for keys. */
+function signInAgain(profile: RoleProfile): string | undefined {
+  const { name, credentialsFrom } = profile.source;
+  if (credentialsFrom === "login") return `sign in again: aws login --profile ${name}`;
+  if (credentialsFrom === "sso") return `sign in again: aws sso login --profile ${name}`;
+  return undefined;
+}
+
 /** What to do when the SDK finds no credentials for the source profile, by where that profile gets them. */
 function noCredentialsAdvice(profile: RoleProfile, message: string): string {
   const { name, credentialsFrom } = profile.source;
@@ -106,6 +115,8 @@ function noCredentialsAdvice(profile: RoleProfile, message: string): string {
   switch (credentialsFrom) {
     case "sso":
       return `${source} signs in through IAM Identity Center (SSO) and has no valid token: run aws sso login --profile ${name} (${message})`;
+    case "login":
+      return `${source} signs in with aws login (login_session) and its session has ended or was never opened here: run aws login --profile ${name} (${message})`;
     case "role":
       return `${source} assumes a role of its own (role_arn), and getting its credentials failed: check that profile's role_arn and source_profile (${message})`;
     case "process":

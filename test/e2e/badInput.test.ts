@@ -34,7 +34,7 @@ describe("command line", () => {
     [["assume", "--profile"], "vegas-credentials: Not enough arguments following: profile (see vegas-credentials --help)\n"],
     [["assume", "--profile", "frank@concerts", "--bogus"], "vegas-credentials: Unknown argument: bogus (see vegas-credentials --help)\n"],
     [["frobnicate"], "vegas-credentials: Unknown argument: frobnicate (see vegas-credentials --help)\n"],
-    [[], "vegas-credentials: name a command: assume, exec, export, login, serve, cache, config, keys, version or completion (see vegas-credentials --help)\n"],
+    [[], "vegas-credentials: name a command: assume, exec, export, login, serve, cache, config, keys, doctor, version or completion (see vegas-credentials --help)\n"],
     [["config"], "vegas-credentials: name a config command: list or show-profile or add or import (see vegas-credentials --help)\n"],
     [["config", "show-profile"], "vegas-credentials: Missing required argument: profile (see vegas-credentials --help)\n"],
     [["cache", "clean", "--profile"], "vegas-credentials: Not enough arguments following: profile (see vegas-credentials --help)\n"],

@@ -103,7 +103,7 @@ describe("export, as each shell takes it", () => {
 
   test("an unknown format is one line, exit 2; the keys never reach the log", async () => {
     const result = await sandbox.run([...EXPORT, "--format", "yaml"]);
-    expect(result).toEqual({ exitCode: 2, stdout: "", stderr: "vegas-credentials: --format yaml is not one of sh, fish, powershell, env, json\n" });
+    expect(result).toEqual({ exitCode: 2, stdout: "", stderr: "vegas-credentials: --format yaml is not one of sh, fish, powershell, windows-cmd, env, ini, json\n" });
     const log = readFileSync(join(sandbox.home, ".state", "vegas-credentials", LOG_FILE), "utf8");
     expect(log).toContain("command=export");
     for (const secret of [expected.AWS_SECRET_ACCESS_KEY, expected.AWS_SESSION_TOKEN]) expect(log).not.toContain(secret ?? "-");
