@@ -214,9 +214,11 @@ export const DOCTOR_COMMAND: CommandSpec = {
   description: "Check the whole chain (config, credential_process lines, keys, STS, clock, MFA sources, folders, AWS CLI): one line per check, the fix beside each failure",
   options: {
     profile: { type: "string", alias: "p", description: "Only this role profile (default: every one)" },
+    secrets: { type: "boolean", default: false, description: "Instead: find plaintext AWS secrets where malware looks (credentials file, sign-in caches, shell start-up and .env files)" },
   },
   examples: [
     ["$0 doctor", "Every role profile; exit 1 if any check fails"],
+    ["$0 doctor --secrets", "Each plaintext AWS secret (path and key ID only) and how to move it; exit 1 if any"],
     ["$0 doctor -p frank@concerts", "Only frank@concerts and its source profile"],
   ],
 };

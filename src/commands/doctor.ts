@@ -10,6 +10,7 @@ import { type Check, failed, ok, skipped, warned } from "../doctor/check.ts";
 import { checkCredentialProcess, programStatus } from "../doctor/credentialProcessCheck.ts";
 import { checkFolder, checkMachineId } from "../doctor/folderChecks.ts";
 import { checkMfaSources } from "../doctor/mfaSourcesCheck.ts";
+import { findPlaintextSecrets, type SecretPlaces } from "../doctor/plaintextSecrets.ts";
 import { clockCheck, networkCheck, proxyVariables, reachSts } from "../doctor/stsReach.ts";
 import type { Env } from "../environment.ts";
 import { homeFolder } from "../files/homeFolder.ts";
@@ -201,4 +202,18 @@ export function doctorReport(checks: readonly Check[], style: OutputStyle): stri
       return `${paint(style, COLORS[check.status], LABELS[check.status])}  ${printableLine(`${check.name}: ${check.detail}${fix}`, 2000)}`;
     })
     .join("\n");
+}
+
+/**
+ * `doctor --secrets`: each plaintext AWS secret where malware looks, one line each (the path, what lies there,
+ * the fix), or one line saying none was found. Never a secret: paths, line numbers and masked key IDs.
+ */
+export function secretsReport(places: SecretPlaces, now: Date, style: OutputStyle): { text: string; found: number } {
+  const findings = findPlaintextSecrets(places, now);
+  if (findings.length === 0) return { text: `${paint(style, "green", "ok  ")}  no plaintext AWS secret in the credentials file, the sign-in caches, the shells' start-up files or .env files`, found: 0 };
+  const lines = findings.map((finding) => {
+    const exposed = finding.readableByOthers ? " (readable by group or others)" : "";
+    return `${paint(style, "red", "FOUND")} ${printableLine(`${finding.path}: ${finding.what}${exposed}. Fix: ${finding.fix}`, 2000)}`;
+  });
+  return { text: lines.join("\n"), found: findings.length };
 }

@@ -5,7 +5,7 @@ import type { Reporter } from "../output/reporter.ts";
 import { renderTable } from "../output/table.ts";
 import { closeNames } from "../config/closeNames.ts";
 import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
-import { homeFolder } from "../files/homeFolder.ts";
+import { homeFolder, requireHome } from "../files/homeFolder.ts";
 import { joinPath } from "../files/joinPath.ts";
 import { KEYS_FILE } from "../keys/openKeyStore.ts";
 import { printableLine } from "../output/printableText.ts";
@@ -166,6 +166,13 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       return;
     }
     case "doctor": {
+      if (args.options.secrets === true) {
+        const { secretsReport } = await import("./doctor.ts");
+        const { text, found } = secretsReport({ home: requireHome(home, "the home folder"), cwd: process.cwd(), credentialsFile: typeof where.credentialsFile === "string" ? where.credentialsFile : undefined, env }, now, style);
+        print(text);
+        if (found > 0) throw new UserError(`doctor --secrets: ${found} plaintext AWS secret${found === 1 ? "" : "s"} found (each line says how to move it)`, 1);
+        return;
+      }
       const { runDoctor, doctorReport } = await import("./doctor.ts");
       const profile = typeof args.options.profile === "string" ? args.options.profile : undefined;
       const checks = await runDoctor({ env, gui: args.gui && !isTruthy(env.VEGAS_CREDENTIALS_NO_GUI), reporter: context.reporter, binary: process.execPath, now }, profile);
