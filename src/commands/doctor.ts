@@ -135,7 +135,10 @@ async function sourceKeyCheck(config: ConfigFile, profile: RoleProfile, place: D
     if (age !== undefined && maxAge > 0 && age > maxAge) return warned(name, `${shown} works (${printableLine(identity.arn)}) but is older than ${maxAge} days`, `vegas-credentials keys rotate -p ${source.name}`);
     return ok(name, `${shown} works: STS says it is ${printableLine(identity.arn)}`);
   } catch (error) {
-    return failed(name, `${shown}: STS does not take it (${awsProblem(error, "STS", profile.sts.endpointUrl)})`, `replace it with a working key: vegas-credentials keys add -p ${source.name}`);
+    const problem = awsProblem(error, "STS", profile.sts.endpointUrl);
+    // No answer from STS says nothing of the key: the network line says what is wrong.
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined) return skipped(name, `${shown}: not checked, STS was not reached (${problem})`);
+    return failed(name, `${shown}: STS does not take it (${problem})`, `replace it with a working key: vegas-credentials keys add -p ${source.name}`);
   }
 }
 

@@ -168,7 +168,7 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
     case "doctor": {
       if (args.options.secrets === true) {
         const { secretsReport } = await import("./doctor.ts");
-        const { text, found } = secretsReport({ home: requireHome(home, "the home folder"), cwd: process.cwd(), credentialsFile: typeof where.credentialsFile === "string" ? where.credentialsFile : undefined, env }, now, style);
+        const { text, found } = secretsReport({ home: requireHome(home, "the home folder"), cwd: process.cwd(), credentialsFile: typeof where.credentialsFile === "string" ? where.credentialsFile : undefined, configFile: typeof where.configFile === "string" ? where.configFile : undefined, env }, now, style);
         print(text);
         if (found > 0) throw new UserError(`doctor --secrets: ${found} plaintext AWS secret${found === 1 ? "" : "s"} found (each line says how to move it)`, 1);
         return;

@@ -1,4 +1,4 @@
-import { parseCredentialsFile } from "../config/parseAwsConfig.ts";
+import { parseAwsConfig, parseCredentialsFile } from "../config/parseAwsConfig.ts";
 import type { Env } from "../environment.ts";
 import { joinPath } from "../files/joinPath.ts";
 
@@ -18,6 +18,8 @@ export interface SecretPlaces {
   readonly home: string;
   readonly cwd: string;
   readonly credentialsFile: string | undefined;
+  /** The AWS config file: botocore reads keys there too. */
+  readonly configFile: string | undefined;
   readonly env: Env;
 }
 
@@ -25,7 +27,7 @@ export interface SecretPlaces {
 const MAX_FILE_BYTES = 1024 * 1024;
 
 /** An assignment of a secret variable to a literal value, in sh, fish, PowerShell or a .env file. */
-const SECRET_ASSIGNMENT = /(?:^|[\s;])(?:export\s+|set\s+(?:-[gxU]+\s+)*|\$env:|setx\s+)?(AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|AWS_SECURITY_TOKEN)(?:\s*=\s*|\s+)["']?([A-Za-z0-9/+=]{16,})/i;
+const SECRET_ASSIGNMENT = /(?:^|[\s;"'(,:])(AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|AWS_SECURITY_TOKEN)["']?(?:\s*[=,]\s*|\s+)["']?([A-Za-z0-9/+=]{16,})/i;
 
 /**
  * Every plaintext AWS secret in the places the 2025–26 npm worms harvested: keys in the credentials file,
@@ -35,7 +37,8 @@ const SECRET_ASSIGNMENT = /(?:^|[\s;])(?:export\s+|set\s+(?:-[gxU]+\s+)*|\$env:|
 export function findPlaintextSecrets(places: SecretPlaces, now: Date): SecretFinding[] {
   const { home } = places;
   const findings: SecretFinding[] = [];
-  if (places.credentialsFile !== undefined) findings.push(...credentialsFileFindings(places.credentialsFile));
+  if (places.credentialsFile !== undefined) findings.push(...keyFindings(places.credentialsFile, "credentials"));
+  if (places.configFile !== undefined) findings.push(...keyFindings(places.configFile, "config"));
   const loginCache = places.env.AWS_LOGIN_CACHE_DIRECTORY || joinPath(home, ".aws", "login", "cache");
   findings.push(...cacheFindings(loginCache, now, (json) => (json as { accessToken?: { expiresAt?: unknown } }).accessToken?.expiresAt, "an aws login session (its refresh token mints credentials for up to 12 hours after aws login)", "aws logout (or aws logout --all)"));
   findings.push(...cacheFindings(joinPath(home, ".aws", "sso", "cache"), now, (json) => (json as { expiresAt?: unknown }).expiresAt, "an IAM Identity Center token", "aws sso logout"));
@@ -47,12 +50,13 @@ export function findPlaintextSecrets(places: SecretPlaces, now: Date): SecretFin
   return findings;
 }
 
-function credentialsFileFindings(path: string): SecretFinding[] {
+/** Keys in the credentials file ([NAME]) or the config file ([profile NAME]), as botocore reads both. */
+function keyFindings(path: string, kind: "credentials" | "config"): SecretFinding[] {
   const text = readSmall(path);
   if (text === undefined) return [];
   let sections: Map<string, Record<string, string | undefined>>;
   try {
-    sections = parseCredentialsFile(text, path);
+    sections = kind === "credentials" ? parseCredentialsFile(text, path) : parseAwsConfig(text, path);
   } catch {
     return [];
   }
@@ -63,8 +67,12 @@ function credentialsFileFindings(path: string): SecretFinding[] {
     const temporary = id.startsWith("ASIA") || Boolean(settings.aws_session_token);
     findings.push({
       path,
-      what: `${temporary ? "temporary credentials" : "a long-term key"} ${maskedId(id)} of [${name}]`,
-      fix: temporary ? `remove the section (aws configure mfa-login and similar write these; use vegas-credentials instead)` : `vegas-credentials keys import -p ${name}`,
+      what: `${temporary ? "temporary credentials" : "a long-term key"} ${maskedId(id)} of [${kind === "config" && name !== "default" ? `profile ${name}` : name}]`,
+      fix: temporary
+        ? "remove the section (aws configure mfa-login and similar write these; use vegas-credentials instead)"
+        : kind === "credentials"
+          ? `vegas-credentials keys import -p ${name}`
+          : `vegas-credentials keys add -p ${name} (it asks for the key), then delete aws_access_key_id and aws_secret_access_key from that section`,
       readableByOthers: readableByOthers(path),
     });
   }

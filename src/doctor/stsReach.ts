@@ -72,9 +72,18 @@ export function proxyVariables(env: Env): string {
     .join(" ");
 }
 
-/** A proxy URL's password is never shown. */
+/**
+ * A proxy URL's password is never shown: everything between the first ":" of the user part and the last "@"
+ * of the authority (a password may hold "@" or "/" itself, as URL parsers take it) becomes ***.
+ */
 export function hidePassword(url: string): string {
-  return url.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)([^/@]*)@/i, (_, scheme: string, userinfo: string) => `${scheme}${userinfo.includes(":") ? `${userinfo.slice(0, userinfo.indexOf(":"))}:***` : userinfo}@`);
+  const schemeEnd = url.indexOf("://");
+  const start = schemeEnd >= 0 ? schemeEnd + 3 : 0;
+  const at = url.lastIndexOf("@");
+  if (at < start) return url;
+  const colon = url.indexOf(":", start);
+  if (colon < 0 || colon > at) return url;
+  return `${url.slice(0, colon)}:***${url.slice(at)}`;
 }
 
 function describeSeconds(seconds: number): string {

@@ -1,6 +1,6 @@
 import { askInDialog, DIALOG_TITLE } from "../mfa/dialog.ts";
 import { findDialog } from "../mfa/findDialog.ts";
-import { Terminal } from "../mfa/terminal.ts";
+import { isTerminal, Terminal } from "../mfa/terminal.ts";
 import { UserError } from "../userError.ts";
 
 /** A person has this long to type a passphrase or a key. */
@@ -20,7 +20,7 @@ export interface Asking {
 export async function askPerson(prompt: string, hidden: boolean, asking: Asking, fallback: string): Promise<string> {
   const signal = AbortSignal.timeout(ANSWER_TIMEOUT_MS);
   const terminal = Terminal.open();
-  if (terminal instanceof Terminal) {
+  if (isTerminal(terminal)) {
     const answer = await terminal.ask({ prompt, hidden, signal });
     if (answer === undefined) throw new UserError(signal.aborted ? `nothing was typed within ${ANSWER_TIMEOUT_MS / 1000} s: run again` : "the terminal closed before an answer: run again");
     return answer;

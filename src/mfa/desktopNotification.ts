@@ -35,16 +35,14 @@ export function showDesktopNote(note: DesktopNote, env: Record<string, string | 
 function showOnFreedesktop(note: DesktopNote, env: Record<string, string | undefined>): WithdrawNote | undefined {
   const notifySend = findProgram("notify-send", env, ["/usr/bin"]);
   if (notifySend === undefined || (!env.DBUS_SESSION_BUS_ADDRESS && !env.DISPLAY && !env.WAYLAND_DISPLAY)) return undefined;
-  const shown = helper([
-    notifySend,
-    "--app-name=vegas-credentials",
-    "--icon=dialog-password",
-    `--expire-time=${note.timeoutSeconds * 1000}`,
-    "--print-id",
-    "--",
-    note.title,
-    note.body,
-  ], env);
+  const options = ["--app-name=vegas-credentials", "--icon=dialog-password", `--expire-time=${note.timeoutSeconds * 1000}`];
+  // libnotify before 0.7.10 has no --print-id: the note is shown all the same, and left to expire.
+  const shown = (async () => {
+    const printed = await helper([notifySend, ...options, "--print-id", "--", note.title, note.body], env);
+    if (printed !== undefined) return printed;
+    await helper([notifySend, ...options, "--", note.title, note.body], env);
+    return "";
+  })();
   return async () => {
     const id = (await shown).trim();
     if (!/^\d+$/.test(id)) return;
@@ -90,9 +88,9 @@ function showOnWindows(note: DesktopNote, env: Record<string, string | undefined
   };
 }
 
-/** Runs a notification helper to its end (its stdout), within the deadline; never fails. */
-async function helper(argv: readonly string[], env: Record<string, string | undefined>): Promise<string> {
+/** Runs a notification helper to its end, within the deadline: its stdout, or undefined if it failed. Never throws. */
+async function helper(argv: readonly string[], env: Record<string, string | undefined>): Promise<string | undefined> {
   const result = await runProgram({ argv, env, detached: true, signal: AbortSignal.timeout(HELPER_DEADLINE_MS) });
-  return result.exitCode === 0 ? result.stdout : "";
+  return result.exitCode === 0 ? result.stdout : undefined;
 }
 

@@ -4,7 +4,7 @@ import { dialogSource } from "./dialogSource.ts";
 import { findDialog } from "./findDialog.ts";
 import { mfaCodeQuestion, type MfaSourceOffer } from "./mfaCodeSource.ts";
 import { processSource } from "./processSource.ts";
-import { Terminal } from "./terminal.ts";
+import { isTerminal, Terminal } from "./terminal.ts";
 import { terminalSource } from "./terminalSource.ts";
 import { findYkman } from "./ykman.ts";
 import { YubikeyPasswords } from "./yubikeyPassword.ts";
@@ -34,19 +34,19 @@ export function mfaSources(settings: MfaSourceSettings): MfaSources {
   const terminal = Terminal.open();
   const dialog = findDialog(settings.env, settings.gui);
   const ykman = findYkman(settings.env);
-  const askPassword = passwordAsker(terminal instanceof Terminal ? terminal : undefined, "driver" in dialog ? dialog : undefined, settings.timeoutSeconds);
+  const askPassword = passwordAsker(isTerminal(terminal) ? terminal : undefined, "driver" in dialog ? dialog : undefined, settings.timeoutSeconds);
   return {
     offers: [
-      () => (terminal instanceof Terminal ? terminalSource(terminal) : terminal),
+      () => (isTerminal(terminal) ? terminalSource(terminal) : terminal),
       () => ("driver" in dialog ? dialogSource(dialog, settings.timeoutSeconds) : dialog),
       () =>
         ykman === undefined
           ? { unavailable: "no YubiKey (ykman not found)" }
-          : yubikeySource({ ykman, ...settings.yubikey }, new YubikeyPasswords(settings.store), askPassword, terminal instanceof Terminal ? undefined : touchNotifier(settings)),
+          : yubikeySource({ ykman, ...settings.yubikey }, new YubikeyPasswords(settings.store), askPassword, isTerminal(terminal) ? undefined : touchNotifier(settings)),
       () => (settings.mfaProcess === undefined ? { unavailable: "no program (vegas_mfa_process)" } : processSource(settings.mfaProcess, settings.verbose)),
     ],
     close: () => {
-      if (terminal instanceof Terminal) terminal.close();
+      if (isTerminal(terminal)) terminal.close();
     },
   };
 }

@@ -17,6 +17,14 @@ interface Asking extends Question {
 }
 
 const ERASE_LINE = "\r\x1b[2K";
+
+/**
+ * Whether Terminal.open gave a terminal. Not `instanceof`: each lazily loaded entrypoint has its own copy of
+ * this class, and the one terminal of the process may have been opened by another copy (the picker's).
+ */
+export function isTerminal(opened: Terminal | { unavailable: string }): opened is Terminal {
+  return !("unavailable" in opened);
+}
 /**
  * The process's one terminal, kept where every copy of this module finds it: build.ts bundles each lazily
  * loaded entrypoint with its own copy (the MFA race's, and exec's, which hands the terminal away).
@@ -77,7 +85,7 @@ export class Terminal {
     const terminal = SHARED.opened;
     // In the background (`serve &`, a job control shell), raw mode would stop this process (SIGTTOU) and the
     // keys go to the foreground program anyway.
-    if (terminal instanceof Terminal && terminal.polled && linuxLibc()?.inForeground(terminal.input) === false) {
+    if (isTerminal(terminal) && terminal.polled && linuxLibc()?.inForeground(terminal.input) === false) {
       return { unavailable: "the terminal is another program's (this one runs in the background)" };
     }
     return terminal;
@@ -154,17 +162,17 @@ export class Terminal {
   /** The terminal's size in columns and rows (80x24 when it cannot be read). */
   size(): { columns: number; rows: number } {
     // Asked through a descriptor of its own: a WriteStream made blocking the one the keys are read from.
+    // Closed here: Bun's WriteStream.destroy() leaves the descriptor open (one leaked per resize).
     let fd: number | undefined;
     try {
       fd = openSync(process.platform === "win32" ? "CONOUT$" : "/dev/tty", "w");
-      const stream = new WriteStream(fd);
-      const [columns, rows] = stream.getWindowSize();
-      stream.destroy();
-      fd = undefined;
+      const [columns, rows] = new WriteStream(fd).getWindowSize();
       if (columns > 0 && rows > 0) return { columns, rows };
     } catch {
     } finally {
-      if (fd !== undefined) closeSync(fd);
+      try {
+        if (fd !== undefined) closeSync(fd);
+      } catch {}
     }
     return { columns: 80, rows: 24 };
   }

@@ -4,6 +4,8 @@ import { listSerialsCommand, oathCodeCommand, runYkman, waitsForTouch, ykmanFail
 import type { YubikeyPasswords } from "./yubikeyPassword.ts";
 
 const PASSWORD_TRIES = 3;
+/** How long a code waits for its touch notification to be withdrawn (the withdrawal goes on after that). */
+const WITHDRAW_WAIT_MS = 500;
 
 export interface YubikeySettings {
   readonly ykman: string;
@@ -42,8 +44,9 @@ export function yubikeySource(settings: YubikeySettings, passwords: YubikeyPassw
           if (withdraw === undefined && waitsForTouch(stderr)) withdraw = tellTouch?.(serial, request) ?? (async () => {});
         };
         const result = await runYkman(oathCodeCommand(settings.ykman, serial, settings.label), race.signal, password, onStderr);
-        // Withdrawn as soon as the key stops waiting: touched, timed out, or another source answered first.
-        await withdraw?.();
+        // Withdrawn as soon as the key stops waiting (touched, timed out, or another source answered first),
+        // but the code is not held up for more than a moment by a slow notification service.
+        if (withdraw !== undefined) await Promise.race([withdraw(), Bun.sleep(WITHDRAW_WAIT_MS)]);
         if (race.signal.aborted) return undefined;
         if (result.exitCode === 0) {
           const code = result.stdout.trim().split(/\s+/).at(-1) ?? "";

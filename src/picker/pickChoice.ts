@@ -1,5 +1,5 @@
 import { cleanUpOnSignal } from "../mfa/cleanUpOnSignal.ts";
-import { Terminal } from "../mfa/terminal.ts";
+import { isTerminal, Terminal } from "../mfa/terminal.ts";
 import { type Choice, choiceRows, drawPicker, type PickerState, pressKey, startPicker } from "./pickerScreen.ts";
 import { KeyReader } from "./terminalKeys.ts";
 
@@ -16,7 +16,7 @@ const MAIN_SCREEN = "\x1b[?1049l";
  */
 export function pickChoice(choices: readonly Choice[], title: string, color: boolean): Promise<PickOutcome> {
   const terminal = Terminal.open();
-  if (!(terminal instanceof Terminal)) return Promise.resolve(terminal);
+  if (!isTerminal(terminal)) return Promise.resolve(terminal);
   return new Promise((resolve) => {
     let state: PickerState = startPicker(choices);
     let size = terminal.size();

@@ -65,5 +65,8 @@ test("proxy URLs are shown without their passwords", () => {
   expect(hidePassword("http://frank@proxy.corp:3128")).toBe("http://frank@proxy.corp:3128");
   expect(hidePassword("proxy.corp:3128")).toBe("proxy.corp:3128");
   expect(hidePassword("frank:hunter2@proxy.corp:3128")).toBe("frank:***@proxy.corp:3128");
+  // A password may hold @ or /: everything up to the last @ goes.
+  expect(hidePassword("http://bob:p@ssw0rd@127.0.0.1:3128")).toBe("http://bob:***@127.0.0.1:3128");
+  expect(hidePassword("http://user:pa/ss@proxy:8080")).toBe("http://user:***@proxy:8080");
   expect(proxyVariables({ HTTPS_PROXY: "http://a:b@p:1", no_proxy: "localhost", HTTP_PROXY: "" })).toBe("HTTPS_PROXY=http://a:***@p:1 no_proxy=localhost");
 });

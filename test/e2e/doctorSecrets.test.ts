@@ -65,3 +65,19 @@ test("a clean home (keys in the keystore, secrets read at run time) finds nothin
   const result = await sandbox.run([BINARY, "doctor", "--secrets", "--no-color"]);
   expect(result).toEqual({ exitCode: 0, stdout: "ok    no plaintext AWS secret in the credentials file, the sign-in caches, the shells' start-up files or .env files\n", stderr: "" });
 });
+
+test("keys in the config file, and assignments written with quotes or as PowerShell calls", async () => {
+  sandbox = new Sandbox(`${readmeConfig()}\n[profile legacy]\naws_access_key_id = ${SOURCE_KEY.id}\naws_secret_access_key = ${SOURCE_KEY.secret}\n`);
+  writeFileSync(join(sandbox.home, ".aws", "credentials"), "");
+  chmodSync(join(sandbox.home, ".aws", "config"), 0o600);
+  const zshrc = plant(sandbox.home, ".zshrc", `export "AWS_SECRET_ACCESS_KEY=${SOURCE_KEY.secret}"\n`);
+  const powershell = plant(sandbox.home, "Documents/PowerShell/Microsoft.PowerShell_profile.ps1", `[Environment]::SetEnvironmentVariable('AWS_SESSION_TOKEN','${TOKEN}','User')\n`);
+  const result = await sandbox.run([BINARY, "doctor", "--secrets", "--no-color"]);
+  for (const secret of SECRETS) expect(result.stdout + result.stderr).not.toContain(secret);
+  expect(result.exitCode).toBe(1);
+  expect(result.stdout.trimEnd().split("\n")).toEqual([
+    `FOUND ${join(sandbox.home, ".aws", "config")}: a long-term key AKIA…MPLE of [profile legacy]. Fix: vegas-credentials keys add -p legacy (it asks for the key), then delete aws_access_key_id and aws_secret_access_key from that section`,
+    `FOUND ${zshrc}: AWS_SECRET_ACCESS_KEY set on line 1. Fix: remove the line, and use vegas-credentials exec or export when a tool needs the variables`,
+    `FOUND ${powershell}: AWS_SESSION_TOKEN set on line 1. Fix: remove the line, and use vegas-credentials exec or export when a tool needs the variables`,
+  ]);
+});

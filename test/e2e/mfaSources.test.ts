@@ -169,6 +169,8 @@ describe("a YubiKey touch nobody can miss", () => {
     const result = await sandbox.run(ASSUME, { ...yubikey(code, { FAKE_YKMAN_DELAY: "1" }), ...desktop() });
     expect(result.exitCode).toBe(0);
     expect(lastTokenCode()).toBe(code);
+    // The code waits half a second at most for the withdrawal, which goes on after: bounded wait for it.
+    for (let waited = 0; notifyRuns().length < 2 && waited < 50; waited++) await Bun.sleep(100);
     const runs = notifyRuns();
     expect(runs).toHaveLength(2);
     const [shown = [], withdrawn = []] = runs;

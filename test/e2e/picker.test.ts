@@ -74,6 +74,27 @@ test("most used first (recent runs weigh more); typing filters; Enter picks; onl
   }
 });
 
+test("a profile picked, then its MFA code asked at the same terminal", async () => {
+  sandbox = new Sandbox(config(["frank@concerts", "dean@lounge"]));
+  const run = await sandbox.inTerminal([BINARY, "export", "--format", "json"]);
+  try {
+    await run.waitForText("2/2");
+    await run.type("frank");
+    await run.waitForText("Role profile: frank");
+    await run.pressEnter();
+    await run.waitForText(`MFA code for ${MFA_SERIAL} (frank@concerts)`);
+    await run.type("456789");
+    await run.pressEnter();
+    const result = await run.done();
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).AccessKeyId).toMatch(/^ASIA/);
+    expect(sts.calls.filter((call) => call.action === "AssumeRole").at(-1)?.params.TokenCode).toBe("456789");
+  } finally {
+    await run.kill();
+  }
+});
+
 test("the arrow keys move; exec runs with the profile picked", async () => {
   sandbox = new Sandbox(config(["a@one", "b@two", "c@three"]));
   const run = await sandbox.inTerminal([BINARY, "exec", ...printProfile("234567")]);
