@@ -4,6 +4,7 @@ import { parseCredentialsFile } from "../config/parseAwsConfig.ts";
 import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
 import { credentialsElsewhere, resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { type SignInCache, signInCache } from "../config/signInCache.ts";
+import { expirationText } from "../credentials/temporaryCredentials.ts";
 import type { RoleProfile, SourceProfile } from "../config/roleProfile.ts";
 import { checkAwsCli } from "../doctor/awsCliCheck.ts";
 import { type Check, failed, ok, skipped, warned } from "../doctor/check.ts";
@@ -146,7 +147,7 @@ async function sourceKeyCheck(config: ConfigFile, profile: RoleProfile, place: D
 function signInCheck(name: string, cache: SignInCache, now: Date): Check {
   const what = `${cache.kind === "login" ? "an aws login session" : "an IAM Identity Center session"} (${cache.setting})`;
   if (cache.expiresAt === undefined) return failed(name, `${what}: ${cache.problem ?? "none"} (${cache.path})`, `run ${cache.signIn}`);
-  const until = cache.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const until = expirationText(cache.expiresAt);
   if (cache.expiresAt.getTime() > now.getTime()) return ok(name, `${what}, cached until ${until}`);
   const refresh = cache.kind === "login" ? "the SDK refreshes it within 12 hours of aws login" : "the SDK renews it while its refresh token lasts";
   return warned(name, `${what}, cached credentials ended ${until}; ${refresh}`, `if the next run fails, run ${cache.signIn}`);

@@ -12,6 +12,7 @@ import { isUserError } from "../userError.ts";
 import { homeFolder } from "../files/homeFolder.ts";
 import { stateFolderPath } from "../log/stateFolder.ts";
 import { type SignInCache, signInCache } from "../config/signInCache.ts";
+import { expirationText } from "../credentials/temporaryCredentials.ts";
 
 /** One setting as resolved: its value and where it came from (a section, a variable, a default). */
 export interface SettingRow {
@@ -108,7 +109,7 @@ function signInRows(cache: SignInCache, sourceSection: string, now: Date): Setti
   const what = cache.kind === "login" ? "an aws login session" : "an IAM Identity Center (SSO) session";
   const rows: SettingRow[] = [{ key: "credentials", value: `${what} (${cache.setting})`, from: sourceSection }];
   if (cache.expiresAt === undefined) return [...rows, { key: "  cache", value: cache.path, from: `${cache.problem ?? "no session"}: run ${cache.signIn}` }];
-  const until = cache.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const until = expirationText(cache.expiresAt);
   const refresh = cache.kind === "login" ? "refreshed by the SDK for up to 12 hours after aws login" : "renewed through its refresh token while the session lasts";
   if (cache.expiresAt.getTime() > now.getTime()) return [...rows, { key: "  cache", value: cache.path, from: `until ${until}, ${refresh}` }];
   return [...rows, { key: "  cache", value: cache.path, from: `ended ${until}: ${refresh}, else run ${cache.signIn}` }];

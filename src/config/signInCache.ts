@@ -48,12 +48,20 @@ function readExpiry(path: string, expiry: (json: unknown) => unknown): { expires
     const code = (error as { code?: string }).code;
     return { expiresAt: undefined, problem: code === "ENOENT" ? "no session cached here" : `its cache cannot be read (${code ?? "error"})` };
   }
+  const expiresAt = expiryIn(text, expiry);
+  if (expiresAt === "not JSON") return { expiresAt: undefined, problem: "its cache is not JSON" };
+  return expiresAt === undefined ? { expiresAt, problem: "its cache names no expiry" } : { expiresAt };
+}
+
+/** The expiry a cache file's JSON names where `expiry` looks (an ISO date string), or why there is none. */
+export function expiryIn(text: string, expiry: (json: unknown) => unknown): Date | undefined | "not JSON" {
+  let json: unknown;
   try {
-    const value = expiry(JSON.parse(text));
-    const date = typeof value === "string" ? new Date(value) : undefined;
-    if (date === undefined || Number.isNaN(date.getTime())) return { expiresAt: undefined, problem: "its cache names no expiry" };
-    return { expiresAt: date };
+    json = JSON.parse(text);
   } catch {
-    return { expiresAt: undefined, problem: "its cache is not JSON" };
+    return "not JSON";
   }
+  const value = expiry(json);
+  const date = typeof value === "string" ? new Date(value) : undefined;
+  return date === undefined || Number.isNaN(date.getTime()) ? undefined : date;
 }

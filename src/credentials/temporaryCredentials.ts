@@ -1,6 +1,6 @@
-import type { TemporaryCredentials } from "../sts/temporaryCredentials.ts";
+import { expirationText, type TemporaryCredentials } from "../sts/temporaryCredentials.ts";
 
-export type { TemporaryCredentials };
+export { expirationText, type TemporaryCredentials };
 
 export type CredentialsProvider = () => Promise<TemporaryCredentials>;
 
@@ -17,11 +17,6 @@ export const SHORTEST_WINDOW_MS = 5 * 60 * 1000;
  */
 export function refreshWindowMs(lifetimeMs: number): number {
   return Math.min(REFRESH_WINDOW_MS, Math.max(SHORTEST_WINDOW_MS, lifetimeMs / 3));
-}
-
-/** An expiration as the AWS tools read it: RFC 3339 in UTC, whole seconds, with a Z. */
-export function expirationText(expiration: Date): string {
-  return expiration.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /** Whether cached credentials issued at `issuedAt` (unknown: a full window) may still be handed out `now`. */

@@ -1,4 +1,5 @@
 import { shellWords } from "../config/parseAwsConfig.ts";
+import { isExecutableFile } from "../mfa/findProgram.ts";
 import { type Check, failed, ok } from "./check.ts";
 
 /** What can run a program: a regular file with an execute bit (on Windows, one that exists). */
@@ -52,17 +53,10 @@ function profileNamed(args: readonly string[]): string | undefined {
 
 /** The file system's answer: exists, and (outside Windows) has an execute bit for this user. */
 export function programStatus(path: string): "runnable" | "missing" | "not-executable" {
-  const fs = require("node:fs") as typeof import("node:fs");
   try {
-    if (!fs.statSync(path).isFile()) return "missing";
+    if (!(require("node:fs") as typeof import("node:fs")).statSync(path).isFile()) return "missing";
   } catch {
     return "missing";
   }
-  if (process.platform === "win32") return "runnable";
-  try {
-    fs.accessSync(path, fs.constants.X_OK);
-    return "runnable";
-  } catch {
-    return "not-executable";
-  }
+  return isExecutableFile(path) ? "runnable" : "not-executable";
 }

@@ -1,4 +1,7 @@
 import { parseAwsConfig, parseCredentialsFile } from "../config/parseAwsConfig.ts";
+import { expiryIn } from "../config/signInCache.ts";
+import { maskKeyId } from "../keys/storedKey.ts";
+import { expirationText } from "../sts/temporaryCredentials.ts";
 import type { Env } from "../environment.ts";
 import { joinPath } from "../files/joinPath.ts";
 
@@ -92,12 +95,8 @@ function cacheFindings(folder: string, now: Date, expiry: (json: unknown) => unk
     const path = joinPath(folder, name);
     const text = readSmall(path);
     if (text === undefined) continue;
-    let until = "";
-    try {
-      const value = expiry(JSON.parse(text));
-      const date = typeof value === "string" ? new Date(value) : undefined;
-      if (date !== undefined && !Number.isNaN(date.getTime())) until = date.getTime() > now.getTime() ? `, valid until ${date.toISOString().replace(/\.\d{3}Z$/, "Z")}` : `, expired ${date.toISOString().replace(/\.\d{3}Z$/, "Z")}`;
-    } catch {}
+    const date = expiryIn(text, expiry);
+    const until = date instanceof Date ? `, ${date.getTime() > now.getTime() ? "valid until" : "expired"} ${expirationText(date)}` : "";
     const mode = modeOf(path);
     findings.push({ path, what: `${what}${until}${mode === undefined ? "" : `, mode ${mode.toString(8)}`}`, fix, readableByOthers: readableByOthers(path) });
   }
@@ -156,5 +155,5 @@ function readableByOthers(path: string): boolean {
 
 /** AKIA…WXYZ: enough to tell keys apart, never enough to use one. */
 function maskedId(id: string): string {
-  return id.length < 12 ? "(no key ID)" : `${id.slice(0, 4)}…${id.slice(-4)}`;
+  return id.length < 12 ? "(no key ID)" : maskKeyId(id);
 }
