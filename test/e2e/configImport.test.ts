@@ -2,19 +2,13 @@
  * `config import`: a config written for the AWS CLI (role_arn, source_profile, mfa_serial on the role) made
  * ours in place, every other byte kept; --dry-run prints the change; profiles this tool cannot serve are refused.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterEach, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, MFA_SERIAL, ROLE_ARN, Sandbox, ensureBinary, startReadmeSts, succeeded } from "../support/sandbox.ts";
-import type { StsDouble } from "../support/stsDouble.ts";
+import { BINARY, MFA_SERIAL, ROLE_ARN, Sandbox, succeeded, readmeStsForThisFile } from "../support/sandbox.ts";
 
-let sts: StsDouble;
 let sandbox: Sandbox;
-beforeAll(async () => {
-  ensureBinary();
-  sts = await startReadmeSts();
-});
-afterAll(() => sts.stop());
+const readme = readmeStsForThisFile();
 afterEach(() => sandbox?.remove());
 
 const AWS_CLI_LAYOUT = (endpoint: string) => `# written for the AWS CLI
@@ -36,7 +30,7 @@ credential_source = Ec2InstanceMetadata
 const configPath = () => join(sandbox.home, ".aws", "config");
 
 test("one profile: --dry-run prints the change and writes nothing; then it is rewritten, every other byte kept, and assume asks for its code", async () => {
-  sandbox = new Sandbox(AWS_CLI_LAYOUT(sts.url));
+  sandbox = new Sandbox(AWS_CLI_LAYOUT(readme.sts.url));
   const before = readFileSync(configPath(), "utf8");
   const dry = await sandbox.run([BINARY, "config", "import", "-p", "frank@concerts", "--dry-run"]);
   expect(dry.exitCode).toBe(0);
@@ -57,7 +51,7 @@ test("one profile: --dry-run prints the change and writes nothing; then it is re
 });
 
 test("--all takes every role profile it can serve; a profile it cannot (credential_source) is left as it was", async () => {
-  sandbox = new Sandbox(AWS_CLI_LAYOUT(sts.url).replace("[profile ec2]", `[profile frank@movies]\nrole_arn = ${ROLE_ARN}\nsource_profile = default\nmfa_serial = ${MFA_SERIAL}\n\n[profile ec2]`));
+  sandbox = new Sandbox(AWS_CLI_LAYOUT(readme.sts.url).replace("[profile ec2]", `[profile frank@movies]\nrole_arn = ${ROLE_ARN}\nsource_profile = default\nmfa_serial = ${MFA_SERIAL}\n\n[profile ec2]`));
   const done = await sandbox.run([BINARY, "config", "import", "--all"]);
   expect(done.exitCode).toBe(0);
   const after = readFileSync(configPath(), "utf8");
@@ -67,7 +61,7 @@ test("--all takes every role profile it can serve; a profile it cannot (credenti
 });
 
 test("refusals, each one line with nothing written: no role_arn, a role no MFA device guards, credential_source, neither -p nor --all", async () => {
-  sandbox = new Sandbox(AWS_CLI_LAYOUT(sts.url).replace(`mfa_serial = ${MFA_SERIAL}\n`, ""));
+  sandbox = new Sandbox(AWS_CLI_LAYOUT(readme.sts.url).replace(`mfa_serial = ${MFA_SERIAL}\n`, ""));
   const before = readFileSync(configPath(), "utf8");
   const cases: [string[], string][] = [
     [["-p", "default"], `vegas-credentials: config import: profile "default" in ${configPath()} has no role_arn and source_profile: it is not a role profile of the AWS CLI's (vegas-credentials config add makes one)\n`],

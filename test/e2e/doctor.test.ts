@@ -2,25 +2,19 @@
  * `doctor` through the compiled binary against the strict STS double: a healthy setup passes every check
  * without asking for a code, and each check fails, with its fix, when one fault is planted for it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, MFA_SERIAL, ROLE_ARN, SOURCE_KEY, Sandbox, ensureBinary, readmeConfig, startReadmeSts } from "../support/sandbox.ts";
-import type { StsDouble } from "../support/stsDouble.ts";
+import { BINARY, MFA_SERIAL, ROLE_ARN, SOURCE_KEY, Sandbox, readmeConfig, readmeStsForThisFile } from "../support/sandbox.ts";
 import { clockOff } from "../support/wrongClock.ts";
 
-let sts: StsDouble;
 let sandbox: Sandbox;
-beforeAll(async () => {
-  ensureBinary();
-  sts = await startReadmeSts();
-});
-afterAll(() => sts.stop());
+const readme = readmeStsForThisFile();
 afterEach(() => sandbox?.remove());
 
 /** The README's profiles against the double, with a program for the code, so that no terminal is needed. */
 function healthyConfig(): string {
-  return readmeConfig(`endpoint_url = ${sts.url}\n`).replace("[default]\n", "[default]\nvegas_mfa_process = /bin/echo 123456\n");
+  return readmeConfig(`endpoint_url = ${readme.sts.url}\n`).replace("[default]\n", "[default]\nvegas_mfa_process = /bin/echo 123456\n");
 }
 
 async function doctor(env: Record<string, string> = {}, args: string[] = []): Promise<{ exitCode: number; stdout: string; stderr: string; lines: string[] }> {
@@ -46,7 +40,7 @@ function expectFailure(result: { exitCode: number; stderr: string; lines: string
 
 test("a healthy setup: every check passes, the key is checked with STS, and no MFA code is asked for or used", async () => {
   sandbox = new Sandbox(healthyConfig());
-  const before = sts.calls.length;
+  const before = readme.sts.calls.length;
   const result = await doctor();
   expect(result.stderr).toBe("");
   expect(result.exitCode).toBe(0);
@@ -55,7 +49,7 @@ test("a healthy setup: every check passes, the key is checked with STS, and no M
   expect(lineOf(result.lines, "profile frank@concerts")).toBe(`ok    profile frank@concerts: ${ROLE_ARN} from source profile default with ${MFA_SERIAL}`);
   expect(lineOf(result.lines, "credential_process of frank@concerts")).toBe(`ok    credential_process of frank@concerts: runs ${BINARY} assume --profile=frank@concerts`);
   expect(lineOf(result.lines, "key of default")).toBe(`ok    key of default: AKIA…MPLE (${join(sandbox.home, ".aws", "credentials")}) works: STS says it is arn:aws:iam::111111111111:user/FrankSinatra`);
-  expect(lineOf(result.lines, "network to")).toBe(`ok    network to ${sts.url}: STS answers directly`);
+  expect(lineOf(result.lines, "network to")).toBe(`ok    network to ${readme.sts.url}: STS answers directly`);
   expect(lineOf(result.lines, "clock")).toMatch(/^ok {4}clock: this machine's clock (agrees with STS's|is \d+ s (ahead of|behind) STS's)/);
   expect(lineOf(result.lines, "MFA sources of default")).toContain("vegas_mfa_process (/bin/echo)");
   expect(lineOf(result.lines, "cache folder")).toMatch(/^ok/);
@@ -63,7 +57,7 @@ test("a healthy setup: every check passes, the key is checked with STS, and no M
   expect(lineOf(result.lines, "machine id")).toMatch(/^ok/);
   expect(lineOf(result.lines, "AWS CLI")).toMatch(/^(ok|warn)/);
   // The key's check, and the unsigned GET that reads STS's clock (no action): nothing that takes a code.
-  const calls = sts.calls.slice(before).map((call) => call.action);
+  const calls = readme.sts.calls.slice(before).map((call) => call.action);
   expect(calls.sort()).toEqual(["", "GetCallerIdentity"]);
 });
 
@@ -124,19 +118,19 @@ describe("one fault planted per check", () => {
     const bin = join(sandbox.home, "bin");
     mkdirSync(bin);
     writeFileSync(join(bin, "aws"), "#!/bin/sh\necho 'aws-cli/2.9.19 Python/3.9.11 Linux/6.1.0 exe/x86_64.debian.12 prompt/off'\n", { mode: 0o755 });
-    const env = { PATH: `${bin}:${sandbox.env.PATH}`, AWS_ENDPOINT_URL_STS: sts.url };
+    const env = { PATH: `${bin}:${sandbox.env.PATH}`, AWS_ENDPOINT_URL_STS: readme.sts.url };
     expectFailure(await doctor(env), "AWS CLI", "version 2.9.19, ignores AWS_ENDPOINT_URL_STS", "Fix: upgrade the AWS CLI to 2.13.0 or later");
   });
 
   test("the proxy: STS cannot be reached through the one the environment names, and its password is never shown", async () => {
     sandbox = new Sandbox(healthyConfig());
     const result = await doctor({ HTTP_PROXY: "http://frank:hunter2@127.0.0.1:9" });
-    expectFailure(result, `network to ${sts.url}`, "through the proxy http://frank:***@127.0.0.1:9", "Fix: check HTTP_PROXY");
+    expectFailure(result, `network to ${readme.sts.url}`, "through the proxy http://frank:***@127.0.0.1:9", "Fix: check HTTP_PROXY");
     expect(lineOf(result.lines, "proxies")).toBe("ok    proxies: HTTP_PROXY=http://frank:***@127.0.0.1:9");
     expect(result.stdout + result.stderr).not.toContain("hunter2");
     // NO_PROXY sends the host around it: reached again.
     const around = await doctor({ HTTP_PROXY: "http://127.0.0.1:9", NO_PROXY: "127.0.0.1" });
-    expect(lineOf(around.lines, `network to ${sts.url}`)).toBe(`ok    network to ${sts.url}: STS answers directly`);
+    expect(lineOf(around.lines, `network to ${readme.sts.url}`)).toBe(`ok    network to ${readme.sts.url}: STS answers directly`);
   });
 });
 

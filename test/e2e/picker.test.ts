@@ -3,23 +3,17 @@
  * from, most used first, typed to filter, picked with the arrow keys and Enter, left with Esc or Ctrl-C and
  * the screen as it was. The list is drawn on the terminal, never on stdout.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterEach, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, MFA_SERIAL, ROLE_ARN, Sandbox, ensureBinary, startReadmeSts } from "../support/sandbox.ts";
-import type { StsDouble } from "../support/stsDouble.ts";
+import { BINARY, MFA_SERIAL, ROLE_ARN, Sandbox, readmeStsForThisFile } from "../support/sandbox.ts";
 
-let sts: StsDouble;
 let sandbox: Sandbox;
-beforeAll(async () => {
-  ensureBinary();
-  sts = await startReadmeSts();
-});
-afterAll(() => sts.stop());
+const readme = readmeStsForThisFile();
 afterEach(() => sandbox?.remove());
 
 function role(name: string): string {
-  return `[profile ${name}]\nvegas_role_arn = ${ROLE_ARN}\nvegas_source_profile = default\nexternal_id = 0093624694724\nendpoint_url = ${sts.url}\n`;
+  return `[profile ${name}]\nvegas_role_arn = ${ROLE_ARN}\nvegas_source_profile = default\nexternal_id = 0093624694724\nendpoint_url = ${readme.sts.url}\n`;
 }
 
 function config(names: readonly string[]): string {
@@ -68,7 +62,7 @@ test("most used first (recent runs weigh more); typing filters; Enter picks; onl
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout).AccessKeyId).toMatch(/^ASIA/);
     expect(result.stdout).not.toContain("Role profile");
-    expect(sts.calls.filter((call) => call.action === "AssumeRole").at(-1)?.params.TokenCode).toBe("123456");
+    expect(readme.sts.calls.filter((call) => call.action === "AssumeRole").at(-1)?.params.TokenCode).toBe("123456");
   } finally {
     await run.kill();
   }
@@ -89,7 +83,7 @@ test("a profile picked, then its MFA code asked at the same terminal", async () 
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout).AccessKeyId).toMatch(/^ASIA/);
-    expect(sts.calls.filter((call) => call.action === "AssumeRole").at(-1)?.params.TokenCode).toBe("456789");
+    expect(readme.sts.calls.filter((call) => call.action === "AssumeRole").at(-1)?.params.TokenCode).toBe("456789");
   } finally {
     await run.kill();
   }

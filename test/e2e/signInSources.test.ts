@@ -4,27 +4,21 @@
  * credentials come from and until when; a miss uses an aws login session against the strict STS double; every
  * failure names the command that signs in again; config add will not put credential_process on such a profile.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
-import { BINARY, MFA_SERIAL, ROLE_ARN, SOURCE_KEY, Sandbox, ensureBinary, startReadmeSts } from "../support/sandbox.ts";
-import type { StsDouble } from "../support/stsDouble.ts";
+import { BINARY, MFA_SERIAL, ROLE_ARN, SOURCE_KEY, Sandbox, readmeStsForThisFile } from "../support/sandbox.ts";
 
 const LOGIN_SESSION = "arn:aws:iam::111111111111:user/FrankSinatra";
-let sts: StsDouble;
 let sandbox: Sandbox;
 let nextCode = 610_000;
-beforeAll(async () => {
-  ensureBinary();
-  sts = await startReadmeSts();
-});
-afterAll(() => sts.stop());
+const readme = readmeStsForThisFile();
 afterEach(() => sandbox?.remove());
 
 function config(sourceLines: string): string {
-  return `[default]\nmfa_serial = ${MFA_SERIAL}\n${sourceLines}vegas_mfa_process = /bin/echo ${nextCode++}\n\n[profile frank@concerts]\ncredential_process = ${BINARY} assume --profile=frank@concerts\nvegas_role_arn = ${ROLE_ARN}\nvegas_source_profile = default\nexternal_id = 0093624694724\nregion = us-west-1\nendpoint_url = ${sts.url}\n`;
+  return `[default]\nmfa_serial = ${MFA_SERIAL}\n${sourceLines}vegas_mfa_process = /bin/echo ${nextCode++}\n\n[profile frank@concerts]\ncredential_process = ${BINARY} assume --profile=frank@concerts\nvegas_role_arn = ${ROLE_ARN}\nvegas_source_profile = default\nexternal_id = 0093624694724\nregion = us-west-1\nendpoint_url = ${readme.sts.url}\n`;
 }
 
 /** A sandbox without a key in the credentials file: the source signs in instead. */
@@ -36,7 +30,7 @@ function newSandbox(sourceLines: string): Sandbox {
 
 /** Temporary credentials the double issued (as the sign-in service would have), for the login cache. */
 async function issuedCredentials(): Promise<{ AccessKeyId: string; SecretAccessKey: string; SessionToken: string }> {
-  const client = new STSClient({ region: "us-east-1", endpoint: sts.url, credentials: { accessKeyId: SOURCE_KEY.id, secretAccessKey: SOURCE_KEY.secret } });
+  const client = new STSClient({ region: "us-east-1", endpoint: readme.sts.url, credentials: { accessKeyId: SOURCE_KEY.id, secretAccessKey: SOURCE_KEY.secret } });
   const answer = await client.send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
   client.destroy();
   const credentials = answer.Credentials;
@@ -79,7 +73,7 @@ describe("aws login (login_session)", () => {
     const result = await sandbox.run([BINARY, "assume", "--profile", "frank@concerts"]);
     expect(result.stderr).toBe(`vegas-credentials: MFA code for ${MFA_SERIAL} (frank@concerts): it comes from /bin/echo\n`);
     expect(result.exitCode).toBe(0);
-    const assumed = sts.calls.filter((call) => call.action === "AssumeRole").at(-1);
+    const assumed = readme.sts.calls.filter((call) => call.action === "AssumeRole").at(-1);
     expect(assumed?.accessKeyId).toBe(issued.AccessKeyId);
     const doctor = await sandbox.run([BINARY, "doctor", "--no-color"]);
     expect(doctor.stdout).toContain(`ok    credentials of default: an aws login session (login_session = ${LOGIN_SESSION}), cached until`);

@@ -3,27 +3,20 @@
  * that asks for the passphrase and then the code, a wrong passphrase and no way to ask, each one line, and a
  * `cache clean` that leaves the keys alone.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterEach, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, Sandbox, SOURCE_KEY, ensureBinary, readmeConfig } from "../support/sandbox.ts";
-import { startReadmeSts } from "../support/sandbox.ts";
-import type { StsDouble } from "../support/stsDouble.ts";
+import { BINARY, Sandbox, SOURCE_KEY, readmeConfig, readmeStsForThisFile } from "../support/sandbox.ts";
 
 const PASSPHRASE = "Luck be a lady tonight";
-let sts: StsDouble;
 let sandbox: Sandbox;
-beforeAll(async () => {
-  ensureBinary();
-  sts = await startReadmeSts();
-});
-afterAll(() => sts.stop());
+const readme = readmeStsForThisFile();
 afterEach(() => sandbox?.remove());
 
 test("typed at the terminal, never shown; a miss asks for the passphrase, then the code; cache clean keeps the keys", async () => {
-  sandbox = new Sandbox(readmeConfig(`endpoint_url = ${sts.url}\n`));
+  sandbox = new Sandbox(readmeConfig(`endpoint_url = ${readme.sts.url}\n`));
   writeFileSync(join(sandbox.home, ".aws", "credentials"), "");
-  Object.assign(sandbox.env, { AWS_ENDPOINT_URL_STS: sts.url, XDG_STATE_HOME: join(sandbox.home, "state") });
+  Object.assign(sandbox.env, { AWS_ENDPOINT_URL_STS: readme.sts.url, XDG_STATE_HOME: join(sandbox.home, "state") });
   const keysFile = join(sandbox.home, "state", "vegas-credentials", "keys.sealed");
 
   const adding = await sandbox.inTerminal([BINARY, "keys", "add", "-p", "default", "--store", "file"]);
@@ -69,7 +62,7 @@ test("typed at the terminal, never shown; a miss asks for the passphrase, then t
     await assuming.kill();
     throw error;
   }
-  expect(sts.calls.filter((call) => call.action === "AssumeRole").at(-1)?.accessKeyId).toBe(SOURCE_KEY.id);
+  expect(readme.sts.calls.filter((call) => call.action === "AssumeRole").at(-1)?.accessKeyId).toBe(SOURCE_KEY.id);
 
   const cleaned = await sandbox.run([BINARY, "cache", "clean"]);
   expect(cleaned.exitCode).toBe(0);

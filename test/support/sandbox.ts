@@ -2,6 +2,7 @@
  * A throwaway user for end-to-end tests: a temp HOME with its own AWS config and credentials files and cache
  * folder, the compiled binary, and ways to run it with or without a terminal.
  */
+import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -22,6 +23,25 @@ const FRANK = { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn
 /** The STS double as the README's profile needs it: Frank's key, any code, SingerRole (external ID, 2 h). */
 export function startReadmeSts(moreRoles: Record<string, StsRole> = {}): Promise<StsDouble> {
   return startStsDouble({ users: FRANK, mfa: "any", roles: { [ROLE_ARN]: { maxSessionDuration: 7200, externalId: "0093624694724" }, ...moreRoles } });
+}
+
+/**
+ * The README's STS double for the tests of one file: the binary checked and the double started before them,
+ * stopped after them. Read `.sts` inside a test or a hook (it is there once beforeAll has run).
+ */
+export function readmeStsForThisFile(): { readonly sts: StsDouble } {
+  let sts: StsDouble | undefined;
+  beforeAll(async () => {
+    ensureBinary();
+    sts = await startReadmeSts();
+  });
+  afterAll(() => sts?.stop());
+  return {
+    get sts(): StsDouble {
+      if (sts === undefined) throw new Error("the STS double starts in beforeAll: read .sts inside a test");
+      return sts;
+    },
+  };
 }
 
 /** The STS double for tests of many roles: Frank's key, any code, any well-formed role ARN assumable so. */
