@@ -170,9 +170,19 @@ export const KEYS_ADD: CommandSpec = {
 
 export const KEYS_IMPORT: CommandSpec = {
   name: "import",
-  description: "Move a source profile's access key from the AWS credentials file into the OS keystore (the two lines removed, the rest of the file kept)",
-  options: { profile: KEY_PROFILE, store: KEY_STORE },
-  examples: [["$0 keys import -p default", "Checks the key, stores it, sets vegas_keys = os, then removes it from ~/.aws/credentials"]],
+  description: "Move a source profile's access key into the OS keystore from the AWS credentials file (the two lines removed, the rest of the file kept), or from aws-vault's or granted's keystore",
+  options: {
+    profile: { ...KEY_PROFILE, required: false },
+    from: { type: "string", description: "aws-vault or granted: take the key from that tool's keystore instead of ~/.aws/credentials" },
+    all: { type: "boolean", default: false, description: "With --from: every long-term key that tool holds" },
+    "remove-source": { type: "boolean", default: false, description: "With --from: remove each key from that tool's keystore once ours holds it and STS takes it" },
+    store: KEY_STORE,
+  },
+  examples: [
+    ["$0 keys import -p default", "Checks the key, stores it, sets vegas_keys = os, then removes it from ~/.aws/credentials"],
+    ["$0 keys import --from aws-vault --all", "Every key aws-vault keeps (its sessions left out), each checked with STS and stored; aws-vault keeps its copies"],
+    ["$0 keys import --from granted -p dev --remove-source", "granted's key of dev moved here, its credential_process line removed from [profile dev]"],
+  ],
 };
 
 export const KEYS_LIST: CommandSpec = {

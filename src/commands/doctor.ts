@@ -5,7 +5,7 @@ import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
 import { credentialsElsewhere, resolveRoleProfile } from "../config/resolveRoleProfile.ts";
 import { type SignInCache, signInCache } from "../config/signInCache.ts";
 import { expirationText } from "../credentials/temporaryCredentials.ts";
-import type { RoleProfile, SourceProfile } from "../config/roleProfile.ts";
+import type { RoleProfile } from "../config/roleProfile.ts";
 import { checkAwsCli } from "../doctor/awsCliCheck.ts";
 import { type Check, failed, ok, skipped, warned } from "../doctor/check.ts";
 import { checkCredentialProcess, programStatus } from "../doctor/credentialProcessCheck.ts";

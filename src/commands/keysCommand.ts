@@ -10,6 +10,7 @@ import type { Env } from "../environment.ts";
 import { askPerson } from "../keys/askSecret.ts";
 import type { KeyStore } from "../keys/keyStore.ts";
 import { openKeyStore, keysFilePath } from "../keys/openKeyStore.ts";
+import { OTHER_TOOLS, type OtherToolKeys, openOtherToolKeys } from "../keys/otherToolKeys.ts";
 import { accessKeyProblem, keyAgeDays, type KeyListing, maskKeyId, type StoredKey } from "../keys/storedKey.ts";
 import type { OutputStyle } from "../output/outputStyle.ts";
 import type { Reporter } from "../output/reporter.ts";
@@ -55,6 +56,77 @@ export async function importKey(place: KeysPlace, profile: string, options: { st
   const held = credentialsFileKey(place, profile);
   if (held === undefined) throw new UserError(`profile "${profile}" has no aws_access_key_id and aws_secret_access_key in ${place.credentialsFile ?? "the AWS credentials file"}: store a key with vegas-credentials keys add -p ${profile}`);
   return storeCheckedKey(place, keyProfile, kind, held, place.credentialsFile);
+}
+
+/**
+ * `keys import --from aws-vault|granted`: each key read from the other tool's store, checked with STS and
+ * stored as `keys add` stores it; with `removeSource`, deleted from the other store once ours gives it back.
+ * A profile that fails is left as it was in both stores, and the others go on.
+ */
+export async function importFromOtherTool(place: KeysPlace, from: string, request: { profile: string | undefined; all: boolean; removeSource: boolean; store: string | undefined; home: string | undefined }): Promise<{ text: string; failures: string[] }> {
+  const tool = OTHER_TOOLS.find((name) => name === from);
+  if (tool === undefined) throw new UserError(`keys import --from ${JSON.stringify(printableLine(from))}: name aws-vault or granted`, 2);
+  if ((request.profile === undefined) === !request.all) throw new UserError(`keys import --from ${tool}: name one profile with -p NAME, or give --all`, 2);
+  const source = await openOtherToolKeys(tool, { env: place.env, home: request.home });
+  try {
+    const held = await source.profiles();
+    const names = request.all ? held : [request.profile ?? ""];
+    if (names.length === 0) throw new UserError(`${source.name} holds no long-term keys: nothing to import`);
+    const lines: string[] = [];
+    const failures: string[] = [];
+    for (const profile of names) {
+      try {
+        lines.push(await importOneFrom(place, source, profile, held, request));
+      } catch (error) {
+        if (!(error instanceof UserError) || !request.all) throw error;
+        failures.push(error.message);
+      }
+    }
+    return { text: lines.join("\n"), failures };
+  } finally {
+    source.close();
+  }
+}
+
+/** granted's own line in a source profile (`granted credential-process --profile X`), which the key replaces. */
+const GRANTED_PROCESS = /^\s*"?(?:[^"\s]*[/\\])?granted(?:\.exe)?"?\s+credential-process(?:\s|$)/;
+
+async function importOneFrom(place: KeysPlace, source: OtherToolKeys, profile: string, held: readonly string[], request: { removeSource: boolean; store: string | undefined }): Promise<string> {
+  const reading = await source.read(profile);
+  if (reading === undefined) {
+    const others = held.length === 0 ? "it holds none" : `it holds keys for ${held.map((name) => JSON.stringify(printableLine(name))).join(", ")}`;
+    throw new UserError(`${source.name} holds no key for profile "${printableLine(profile)}" (${others}): nothing was imported`);
+  }
+  if ("problem" in reading) throw new UserError(`profile "${printableLine(profile)}": its entry in ${source.name} ${reading.problem}; nothing was imported`);
+  const settings: Readonly<Record<string, string>> = readConfig(place).profiles.get(profile) ?? {};
+  const handedOver = source.tool === "granted" && GRANTED_PROCESS.test(settings.credential_process ?? "") ? ["credential_process"] : [];
+  const { keyProfile, kind } = prepare(place, profile, request.store, "import", handedOver);
+  // The same key in plaintext in the credentials file leaves it with the move; another one is a conflict.
+  const inFile = credentialsFileKey(place, profile);
+  if (inFile !== undefined && inFile.accessKeyId !== reading.key.accessKeyId) {
+    throw new UserError(`profile "${profile}" has another key in ${place.credentialsFile} (${maskKeyId(inFile.accessKeyId)}) than in ${source.name} (${maskKeyId(reading.key.accessKeyId)}): keep the one that works (vegas-credentials keys import -p ${profile} moves the file's); nothing was imported`);
+  }
+  const stored = await storeCheckedKey(place, keyProfile, kind, reading.key, inFile === undefined ? undefined : place.credentialsFile, handedOver);
+  const lines = [`From ${source.name}:`, stored];
+  const name = source.tool === "aws-vault" ? `aws-vault remove ${profile}` : `granted credentials remove ${profile}`;
+  if (!request.removeSource) {
+    lines.push(`${source.name} still holds it: run again with --remove-source, or ${name}, once you no longer use ${source.tool} for it.`);
+    return lines.join("\n");
+  }
+  // Removed there only once ours gives back the very key STS took.
+  const back = await (await openStore(place, kind)).read(profile).catch(() => undefined);
+  if (back?.accessKeyId !== reading.key.accessKeyId || back.secretAccessKey !== reading.key.secretAccessKey) {
+    lines.push(`${source.name} still holds it: the key could not be read back from where it was stored, so it was not removed there (${name} removes it).`);
+    return lines.join("\n");
+  }
+  try {
+    await source.remove(profile);
+    lines.push(`Removed it from ${source.name}.`);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    lines.push(`${source.name} still holds it (${error.message}): ${name} removes it.`);
+  }
+  return lines.join("\n");
 }
 
 /** `keys list`: the keys of both stores, without secrets; a store that cannot be read is named under the table. */
@@ -237,11 +309,14 @@ async function deleteOldKey(rotation: Rotation): Promise<void> {
   await abandonNewKey(rotation, `IAM would not delete the old key (${problem})`);
 }
 
-function prepare(place: KeysPlace, profile: string, storeText: string | undefined, verb: string): { keyProfile: KeyProfile; kind: KeyStoreKind } {
+/** `handedOver`: settings the key replaces (granted's credential_process), removed when it is stored. */
+function prepare(place: KeysPlace, profile: string, storeText: string | undefined, verb: string, handedOver: readonly string[] = []): { keyProfile: KeyProfile; kind: KeyStoreKind } {
   if (!PLAIN_NAME.test(profile)) throw new UserError(`keys ${verb} --profile ${JSON.stringify(printableLine(profile))}: use a profile name of letters, digits and @ . + = , : / _ - (no spaces, quotes or control characters)`, 2);
   const config = readConfig(place);
   const keyProfile = resolveKeyProfile(config, profile, place.env);
-  const elsewhere = credentialsElsewhere(config.profiles.get(profile) ?? {});
+  const written: Readonly<Record<string, string>> = config.profiles.get(profile) ?? {};
+  const settings = Object.fromEntries(Object.entries(written).filter(([key]) => !handedOver.includes(key)));
+  const elsewhere = credentialsElsewhere(settings);
   if (elsewhere !== undefined) throw new UserError(`profile "${profile}" in ${place.configFile} gets its credentials from ${elsewhere}, not from an access key: there is no key to keep`);
   return { keyProfile, kind: storeOption(storeText) ?? keyProfile.keys?.store ?? "os" };
 }
@@ -315,7 +390,7 @@ async function keyFromPerson(place: KeysPlace, profile: string): Promise<LongTer
  * file, and (import) its two lines removed from the credentials file. A failure at any step undoes the steps
  * before it: the store, the config file and the credentials file end as they were.
  */
-async function storeCheckedKey(place: KeysPlace, keyProfile: KeyProfile, kind: KeyStoreKind, key: LongTermKey, removeFrom: string | undefined): Promise<string> {
+async function storeCheckedKey(place: KeysPlace, keyProfile: KeyProfile, kind: KeyStoreKind, key: LongTermKey, removeFrom: string | undefined, handedOver: readonly string[] = []): Promise<string> {
   const profile = keyProfile.name;
   const problem = accessKeyProblem(key.accessKeyId, key.secretAccessKey);
   if (problem !== undefined) throw new UserError(`profile "${profile}": ${problem}; nothing was stored`);
@@ -330,12 +405,14 @@ async function storeCheckedKey(place: KeysPlace, keyProfile: KeyProfile, kind: K
   let configEdit: Edit | undefined;
   try {
     configEdit = await editFile(place.configFile, "the AWS config file", (text) => {
-      const after = withSetting(text, profile, "config", "vegas_keys", kind);
+      const after = withoutSettings(withSetting(text, profile, "config", "vegas_keys", kind), profile, "config", handedOver);
       // Read back as assume will read it: the setting must be in force, in the section that counts.
-      if (parseAwsConfig(after, place.configFile).get(profile)?.vegas_keys !== kind) throw new UserError(`cannot set vegas_keys in ${place.configFile} for profile "${profile}" (its sections are laid out in a way this tool does not edit): add vegas_keys = ${kind} to it by hand; nothing was changed`);
+      const written = parseAwsConfig(after, place.configFile).get(profile);
+      if (handedOver.some((key) => written?.[key])) throw new UserError(`cannot remove ${handedOver.join(", ")} of profile "${profile}" from ${place.configFile} (its sections are laid out in a way this tool does not edit): remove it by hand, then run again; nothing was changed`);
+      if (written?.vegas_keys !== kind) throw new UserError(`cannot set vegas_keys in ${place.configFile} for profile "${profile}" (its sections are laid out in a way this tool does not edit): add vegas_keys = ${kind} to it by hand; nothing was changed`);
       return after;
     });
-    if (configEdit !== undefined) lines.push(`${place.configFile}: vegas_keys = ${kind} set on profile "${profile}".`);
+    if (configEdit !== undefined) lines.push(`${place.configFile}: vegas_keys = ${kind} set on profile "${profile}"${handedOver.length > 0 ? `, ${handedOver.join(", ")} removed` : ""}.`);
     if (removeFrom !== undefined) {
       await editFile(removeFrom, "the AWS credentials file", (text) => {
         const after = withoutSettings(text, profile, "credentials", KEY_SETTINGS);

@@ -154,6 +154,15 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
         reporter: context.reporter,
         now,
       };
+      if (args.command === "keys import" && (text("from") !== undefined || args.options.all === true || args.options["remove-source"] === true)) {
+        if (text("from") === undefined) throw new UserError("keys import: --all and --remove-source go with --from aws-vault or --from granted", 2);
+        const { text: done, failures } = await keys.importFromOtherTool(place, text("from") ?? "", { profile: text("profile"), all: args.options.all === true, removeSource: args.options["remove-source"] === true, store: text("store"), home });
+        if (done !== "") print(done);
+        for (const failure of failures) console.error(printableLine(`vegas-credentials: ${failure}`));
+        if (failures.length > 0) throw new UserError(`keys import --from ${text("from")}: ${failures.length} of the keys could not be imported (each line above says why; the others were)`);
+        return;
+      }
+      if (args.options.profile === undefined) throw new UserError("Missing required argument: profile (see vegas-credentials --help)", 2);
       const profile = String(args.options.profile);
       if (args.command === "keys add") print(await keys.addKey(place, profile, { stdin: args.options.stdin === true, store: text("store") }));
       else if (args.command === "keys import") print(await keys.importKey(place, profile, { store: text("store") }));

@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from "node:fs";
+import { joinPath } from "../files/joinPath.ts";
+import { UserError } from "../userError.ts";
+import { isSessionEntry, keyOfKeyringItem, type RecordReading } from "./awsVaultRecord.ts";
+import { type CollectionItem, openSecretServiceCollection } from "./secretServiceCollection.ts";
+
+export const OTHER_TOOLS = ["aws-vault", "granted"] as const;
+export type OtherTool = (typeof OTHER_TOOLS)[number];
+
+/** The long-term keys another tool keeps, where it keeps them on this machine. */
+export interface OtherToolKeys {
+  readonly tool: OtherTool;
+  /** As messages name it: `aws-vault (the Secret Service collection "awsvault")`. */
+  readonly name: string;
+  /** The profiles it holds a key for (its cached sessions and tokens left out). */
+  profiles(): Promise<string[]>;
+  /** The profile's key, or what is wrong with its entry; undefined when it holds none. */
+  read(profile: string): Promise<RecordReading | undefined>;
+  remove(profile: string): Promise<void>;
+  close(): void;
+}
+
+export interface OtherToolPlace {
+  readonly env: Record<string, string | undefined>;
+  readonly home: string | undefined;
+  readonly platform?: NodeJS.Platform;
+}
+
+/**
+ * Where `tool` keeps its keys here, as its keyring configuration says (aws-vault: AWS_VAULT_BACKEND and
+ * AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME; granted: the [Keyring] table of its config file). Backends this
+ * tool does not read get the line that moves a key through the tool itself.
+ */
+export async function openOtherToolKeys(tool: OtherTool, place: OtherToolPlace): Promise<OtherToolKeys> {
+  const platform = place.platform ?? process.platform;
+  const settings = tool === "aws-vault" ? awsVaultSettings(place.env) : grantedSettings(place);
+  const backend = settings.backend ?? (platform === "linux" ? "secret-service" : platform === "darwin" ? "keychain" : platform === "win32" ? "wincred" : "file");
+  if (backend !== "secret-service") throw notRead(tool, backend);
+  const collection = await openSecretServiceCollection(settings.collection, place.env);
+  const name = `${tool} (the Secret Service collection "${settings.collection}")`;
+  if (collection === undefined) {
+    throw new UserError(`${tool} has no keys here: the Secret Service has no collection "${settings.collection}"${tool === "aws-vault" ? " (AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME names another)" : ""}; if ${tool} keeps them elsewhere, set ${tool === "aws-vault" ? "AWS_VAULT_BACKEND" : "Backend in its config's [Keyring]"} as it is set for ${tool}`);
+  }
+  let listed: CollectionItem[] | undefined;
+  const items = async () => {
+    listed ??= await collection.items();
+    return listed;
+  };
+  const itemOf = async (profile: string) => (await items()).find((item) => item.label === profile) ?? (await items()).find((item) => item.attributes.get("profile") === profile);
+  return {
+    tool,
+    name,
+    async profiles() {
+      return [...new Set((await items()).map((item) => item.label))].filter((label) => label !== "" && !isSessionEntry(label)).sort();
+    },
+    async read(profile) {
+      const item = await itemOf(profile);
+      return item === undefined ? undefined : keyOfKeyringItem(await collection.secretOf(item));
+    },
+    async remove(profile) {
+      const item = await itemOf(profile);
+      if (item !== undefined) await collection.remove(item);
+      listed = undefined;
+    },
+    close() {
+      collection.close();
+    },
+  };
+}
+
+interface KeyringSettings {
+  readonly backend: string | undefined;
+  readonly collection: string;
+}
+
+function awsVaultSettings(env: Record<string, string | undefined>): KeyringSettings {
+  return { backend: env.AWS_VAULT_BACKEND || undefined, collection: env.AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME || "awsvault" };
+}
+
+/** granted's config: ~/.granted/config, else $XDG_CONFIG_HOME/granted/config when ~/.granted does not exist. */
+function grantedSettings(place: OtherToolPlace): KeyringSettings {
+  const folder = place.home === undefined ? undefined : joinPath(place.home, ".granted");
+  const chosen = folder !== undefined && !existsSync(folder) && place.env.XDG_CONFIG_HOME ? joinPath(place.env.XDG_CONFIG_HOME, "granted") : folder;
+  const path = chosen === undefined ? undefined : joinPath(chosen, "config");
+  const keyring = path !== undefined && existsSync(path) ? keyringTable(readFileSync(path, "utf8")) : new Map<string, string>();
+  return { backend: keyring.get("Backend"), collection: keyring.get("LibSecretCollectionName") ?? "granted-aws-iam-credentials" };
+}
+
+/** The string values of the [Keyring] table of a TOML file, as granted writes it. */
+export function keyringTable(toml: string): Map<string, string> {
+  const values = new Map<string, string>();
+  let inTable = false;
+  for (const raw of toml.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith("[")) {
+      inTable = /^\[\s*Keyring\s*\]$/.test(line);
+      continue;
+    }
+    const match = inTable ? /^([A-Za-z]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*(?:#.*)?$/.exec(line) : null;
+    if (match?.[1] !== undefined) values.set(match[1], match[3] ?? JSON.parse(`"${match[2] ?? ""}"`));
+  }
+  return values;
+}
+
+/** The way round for a store this tool does not read: the other tool hands the key over itself. */
+function notRead(tool: OtherTool, backend: string): UserError {
+  const how =
+    tool === "aws-vault"
+      ? `aws-vault exec --no-session PROFILE -- sh -c 'printf "%s\\n%s\\n" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY"' | vegas-credentials keys add -p PROFILE --stdin`
+      : "granted credentials export-plaintext PROFILE, then vegas-credentials keys import -p PROFILE (which moves it out of ~/.aws/credentials)";
+  return new UserError(`${tool} keeps its keys in its "${backend}" backend here, which this tool does not read: move each key with ${how}`);
+}

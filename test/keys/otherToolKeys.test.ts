@@ -1,0 +1,234 @@
+/**
+ * `keys import --from aws-vault | granted` against a real Secret Service (GNOME Keyring on a private D-Bus
+ * session), its items laid out as those tools' keyring library writes them, through the compiled binary and
+ * the strict STS double; the switch an aws-vault user makes, ending with the real AWS CLI asking one code.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { awsCredentialsJson, keyringItemJson, OtherToolKeyring } from "../support/otherToolKeyring.ts";
+import { BINARY, ensureBinary, MFA_SERIAL, ROLE_ARN, Sandbox, SOURCE_KEY } from "../support/sandbox.ts";
+import { SecretService } from "../support/secretService.ts";
+import { type StsDouble, startStsDouble } from "../support/stsDouble.ts";
+
+const DEAN = { id: "AKIADEANMARTINDEAN01", secret: "deanmartindeanmartindeanmartindeanmartin" };
+/** A key IAM has deleted: STS does not know it. */
+const GONE = { id: "AKIAGONEGONEGONEGONE", secret: "gonegonegonegonegonegonegonegonegonegone" };
+const masked = (id: string) => `${id.slice(0, 4)}…${id.slice(-4)}`;
+
+/** ~/.aws/config as an aws-vault user has it: the user's profile with its MFA device, a role profile for the AWS CLI. */
+const AWS_VAULT_CONFIG = `[profile frank]
+mfa_serial = ${MFA_SERIAL}
+region = us-west-1
+
+[profile dean]
+region = us-west-1
+
+[profile concerts]
+source_profile = frank
+role_arn = ${ROLE_ARN}
+region = us-west-1
+`;
+
+let sts: StsDouble;
+let secrets: SecretService;
+let keyring: OtherToolKeyring;
+let sandbox: Sandbox;
+
+describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys import --from aws-vault | granted", () => {
+  beforeAll(async () => {
+    ensureBinary();
+    sts = await startStsDouble({
+      users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" }, [DEAN.id]: { secretAccessKey: DEAN.secret, arn: "arn:aws:iam::111111111111:user/DeanMartin" } },
+      mfa: "any",
+      roles: { [ROLE_ARN]: { maxSessionDuration: 7200 } },
+    });
+    secrets = await SecretService.start();
+    keyring = await OtherToolKeyring.open(secrets.env);
+  });
+  afterAll(async () => {
+    keyring?.close();
+    await sts?.stop();
+    await secrets?.stop();
+  });
+  afterEach(async () => {
+    sandbox?.remove();
+    for (const collection of ["awsvault", "granted-aws-iam-credentials", "other-name"]) await keyring.deleteCollection(collection);
+    secrets.secretTool(["clear", "application", "vegas-credentials"]);
+  });
+
+  function newSandbox(config = AWS_VAULT_CONFIG): Sandbox {
+    sandbox = new Sandbox(config);
+    rmSync(join(sandbox.home, ".aws", "credentials"));
+    Object.assign(sandbox.env, secrets.env, { AWS_ENDPOINT_URL_STS: sts.url });
+    return sandbox;
+  }
+
+  /** What aws-vault keeps after `aws-vault add frank`, `add dean`, and a few runs: its sessions and an OIDC token. */
+  async function plantAwsVault(collection = "awsvault"): Promise<void> {
+    await keyring.setItem(collection, "frank", keyringItemJson("frank", awsCredentialsJson(SOURCE_KEY), "aws-vault (frank)"));
+    await keyring.setItem(collection, "dean", keyringItemJson("dean", awsCredentialsJson(DEAN), "aws-vault (dean)"));
+    const session = awsCredentialsJson({ id: "ASIASESSIONSESSION01", secret: "sessionsessionsessionsessionsessionsessi", sessionToken: "FwoGZXIvYXdzEXAMPLE" });
+    await keyring.setItem(collection, "frank session (1764800000)", keyringItemJson("frank session (1764800000)", session));
+    await keyring.setItem(collection, "session,ZnJhbms,,1764800000", keyringItemJson("session,ZnJhbms,,1764800000", session));
+    await keyring.setItem(collection, "oidc:https://example.awsapps.com/start", keyringItemJson("oidc:https://example.awsapps.com/start", '{"Token":{"AccessToken":"x"}}'));
+  }
+
+  const run = (...args: string[]) => sandbox.run([BINARY, ...args]);
+  const ourSecrets = () => secrets.secretTool(["search", "--all", "application", "vegas-credentials"]).stdout;
+
+  test("an aws-vault user switches: keys import --all, config import --all, the AWS CLI asks one code, doctor --secrets finds nothing", async () => {
+    newSandbox();
+    await plantAwsVault();
+
+    const imported = await run("keys", "import", "--from", "aws-vault", "--all");
+    expect(imported.stderr).toBe("");
+    expect(imported.exitCode).toBe(0);
+    expect(imported.stdout).toContain(`From aws-vault (the Secret Service collection "awsvault"):\nStored the access key ${masked(SOURCE_KEY.id)} of arn:aws:iam::111111111111:user/FrankSinatra for profile "frank" in the Secret Service.`);
+    expect(imported.stdout).toContain(`Stored the access key ${masked(DEAN.id)} of arn:aws:iam::111111111111:user/DeanMartin for profile "dean" in the Secret Service.`);
+    expect(imported.stdout).toContain('aws-vault (the Secret Service collection "awsvault") still holds it: run again with --remove-source, or aws-vault remove frank');
+    // Sessions and tokens are aws-vault's business: neither imported nor named.
+    expect(imported.stdout).not.toContain("session");
+    expect(imported.stdout).not.toContain("oidc");
+    for (const key of [SOURCE_KEY, DEAN]) expect(`${imported.stdout}${imported.stderr}`).not.toContain(key.secret);
+    // aws-vault keeps every item it had; ours holds both keys.
+    expect(await keyring.labels("awsvault")).toEqual(["dean", "frank", "frank session (1764800000)", "oidc:https://example.awsapps.com/start", "session,ZnJhbms,,1764800000"]);
+    expect(ourSecrets()).toContain(SOURCE_KEY.secret);
+    expect(ourSecrets()).toContain(DEAN.secret);
+    const config = readFileSync(join(sandbox.home, ".aws", "config"), "utf8");
+    expect(config).toContain("[profile frank]\nvegas_keys = os\nmfa_serial");
+    expect(config).toContain("[profile dean]\nvegas_keys = os\nregion");
+
+    const rewritten = await run("config", "import", "--all");
+    expect(rewritten.exitCode).toBe(0);
+    expect(readFileSync(join(sandbox.home, ".aws", "config"), "utf8")).toContain("vegas_role_arn = arn:aws:iam::222222222222:role/SingerRole");
+
+    const identity = ["aws", "sts", "get-caller-identity", "--profile", "concerts", "--output", "json"];
+    const calls = sts.calls.length;
+    const first = await sandbox.inTerminal(identity);
+    await first.waitForText(`MFA code for ${MFA_SERIAL} (concerts)`, 20_000);
+    await first.type("246801");
+    await first.pressEnter();
+    const answered = await first.done();
+    expect(answered.stderr).toBe("");
+    expect(answered.exitCode).toBe(0);
+    expect(JSON.parse(answered.stdout).Arn).toStartWith("arn:aws:sts::222222222222:assumed-role/SingerRole/");
+    // No terminal now: the cache answers, no second code.
+    const second = await sandbox.run(identity);
+    expect(second.exitCode).toBe(0);
+    expect(JSON.parse(second.stdout).Arn).toBe(JSON.parse(answered.stdout).Arn);
+    const assumed = sts.calls.slice(calls).filter((call) => call.action === "AssumeRole");
+    expect(assumed.map((call) => [call.accessKeyId, call.error])).toEqual([[SOURCE_KEY.id, undefined]]);
+
+    const doctor = await run("doctor", "--secrets");
+    expect(doctor.stderr).toBe("");
+    expect(doctor.exitCode).toBe(0);
+  }, 60_000);
+
+  test("--remove-source removes exactly the item imported, only once ours holds a key STS takes", async () => {
+    newSandbox();
+    await plantAwsVault();
+    await keyring.setItem("granted-aws-iam-credentials", "frank", keyringItemJson("frank", awsCredentialsJson(SOURCE_KEY)));
+
+    const moved = await run("keys", "import", "--from", "aws-vault", "-p", "frank", "--remove-source");
+    expect(moved.stderr).toBe("");
+    expect(moved.exitCode).toBe(0);
+    expect(moved.stdout).toEndWith('Removed it from aws-vault (the Secret Service collection "awsvault").\n');
+    expect(await keyring.labels("awsvault")).toEqual(["dean", "frank session (1764800000)", "oidc:https://example.awsapps.com/start", "session,ZnJhbms,,1764800000"]);
+    // granted's item of the same name, and our own, are untouched.
+    expect(await keyring.labels("granted-aws-iam-credentials")).toEqual(["frank"]);
+    expect(ourSecrets()).toContain(SOURCE_KEY.secret);
+
+    // A key STS refuses is never removed from aws-vault, and nothing is stored or changed for it.
+    await keyring.setItem("awsvault", "dean", keyringItemJson("dean", awsCredentialsJson(GONE)));
+    const config = readFileSync(join(sandbox.home, ".aws", "config"), "utf8");
+    const refused = await run("keys", "import", "--from", "aws-vault", "-p", "dean", "--remove-source");
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toMatch(new RegExp(`^vegas-credentials: profile "dean": STS does not take the key ${masked(GONE.id)} \\(InvalidClientTokenId: .*\\): check the key ID and the secret; nothing was stored\\n$`));
+    expect(await keyring.labels("awsvault")).toContain("dean");
+    expect(readFileSync(join(sandbox.home, ".aws", "config"), "utf8")).toBe(config);
+    expect(ourSecrets()).not.toContain(GONE.secret);
+  }, 60_000);
+
+  test("--all goes on past a key that fails: the others are imported, the failure is one line, exit 1", async () => {
+    newSandbox();
+    await keyring.setItem("awsvault", "frank", keyringItemJson("frank", awsCredentialsJson(SOURCE_KEY)));
+    await keyring.setItem("awsvault", "dean", keyringItemJson("dean", awsCredentialsJson(GONE)));
+    await keyring.setItem("awsvault", "temp", keyringItemJson("temp", awsCredentialsJson({ ...DEAN, sessionToken: "FwoGZXIvYXdzEXAMPLE" })));
+    const result = await run("keys", "import", "--from", "aws-vault", "--all", "--remove-source");
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('for profile "frank" in the Secret Service');
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^vegas-credentials: profile "dean": STS does not take the key AKIA…GONE \(InvalidClientTokenId: .*\): check the key ID and the secret; nothing was stored$/);
+    expect(lines[1]).toBe('vegas-credentials: profile "temp": its entry in aws-vault (the Secret Service collection "awsvault") holds temporary credentials (with a session token), not a long-term key; nothing was imported');
+    expect(lines[2]).toBe("vegas-credentials: keys import --from aws-vault: 2 of the keys could not be imported (each line above says why; the others were)");
+    expect(await keyring.labels("awsvault")).toEqual(["dean", "temp"]);
+    for (const secret of [SOURCE_KEY.secret, GONE.secret, DEAN.secret]) expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
+  }, 60_000);
+
+  test("granted: its key moves here and its credential_process line leaves the profile", async () => {
+    const config = `[profile dev]\ncredential_process = granted credential-process --profile=dev\nregion = us-west-1\n`;
+    newSandbox(config);
+    await keyring.setItem("granted-aws-iam-credentials", "dev", keyringItemJson("dev", awsCredentialsJson(DEAN)));
+    const result = await run("keys", "import", "--from", "granted", "-p", "dev", "--remove-source");
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`: vegas_keys = os set on profile "dev", credential_process removed.`);
+    expect(readFileSync(join(sandbox.home, ".aws", "config"), "utf8")).toBe("[profile dev]\nvegas_keys = os\nregion = us-west-1\n");
+    expect(await keyring.labels("granted-aws-iam-credentials")).toEqual([]);
+    expect(ourSecrets()).toContain(DEAN.secret);
+  }, 60_000);
+
+  test("a collection named by AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME is the one read", async () => {
+    newSandbox();
+    await plantAwsVault("other-name");
+    const unset = await run("keys", "import", "--from", "aws-vault", "--all");
+    expect(unset.exitCode).toBe(1);
+    expect(unset.stderr).toBe('vegas-credentials: aws-vault has no keys here: the Secret Service has no collection "awsvault" (AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME names another); if aws-vault keeps them elsewhere, set AWS_VAULT_BACKEND as it is set for aws-vault\n');
+    const named = await sandbox.run([BINARY, "keys", "import", "--from", "aws-vault", "-p", "dean"], { AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME: "other-name" });
+    expect(named.stderr).toBe("");
+    expect(named.stdout).toContain('From aws-vault (the Secret Service collection "other-name")');
+  }, 60_000);
+
+  test("a locked collection, a missing item, a backend not read here and a wrong --from each give one line and change nothing", async () => {
+    newSandbox();
+    await plantAwsVault();
+    const config = readFileSync(join(sandbox.home, ".aws", "config"), "utf8");
+
+    const missing = await run("keys", "import", "--from", "aws-vault", "-p", "sammy");
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toBe('vegas-credentials: aws-vault (the Secret Service collection "awsvault") holds no key for profile "sammy" (it holds keys for "dean", "frank"): nothing was imported\n');
+
+    const fileBackend = await sandbox.run([BINARY, "keys", "import", "--from", "aws-vault", "--all"], { AWS_VAULT_BACKEND: "pass" });
+    expect(fileBackend.exitCode).toBe(1);
+    expect(fileBackend.stderr).toStartWith('vegas-credentials: aws-vault keeps its keys in its "pass" backend here, which this tool does not read: move each key with aws-vault exec --no-session PROFILE -- ');
+
+    const wrongTool = await run("keys", "import", "--from", "awsvault", "--all");
+    expect(wrongTool.exitCode).toBe(2);
+    expect(wrongTool.stderr).toBe('vegas-credentials: keys import --from "awsvault": name aws-vault or granted\n');
+    const both = await run("keys", "import", "--from", "aws-vault", "--all", "-p", "frank");
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toBe("vegas-credentials: keys import --from aws-vault: name one profile with -p NAME, or give --all\n");
+
+    await keyring.lock("awsvault");
+    const locked = await run("keys", "import", "--from", "aws-vault", "--all", "--remove-source");
+    expect(locked.exitCode).toBe(1);
+    expect(locked.stdout).toBe("");
+    expect(locked.stderr).toBe('vegas-credentials: the Secret Service collection "awsvault" is locked, and the unlock dialog was dismissed or could not be shown here: unlock the keyring (log in to the desktop, or open Passwords and Keys), then run again\n');
+
+    for (const result of [missing, fileBackend, wrongTool, both, locked]) expect(result.stdout).toBe("");
+    expect(readFileSync(join(sandbox.home, ".aws", "config"), "utf8")).toBe(config);
+    expect(ourSecrets()).toBe("");
+  }, 60_000);
+
+  test("no session bus: one line", async () => {
+    newSandbox();
+    writeFileSync(join(sandbox.home, ".aws", "credentials"), "");
+    const result = await sandbox.run([BINARY, "keys", "import", "--from", "granted", "--all"], { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(sandbox.home, "no-bus")}` });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^vegas-credentials: the Secret Service collection "granted-aws-iam-credentials" cannot be reached: cannot connect to the session bus: .*: run this in your desktop session\n$/);
+  });
+});
