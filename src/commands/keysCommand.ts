@@ -67,7 +67,7 @@ export async function importFromOtherTool(place: KeysPlace, from: string, reques
   const tool = OTHER_TOOLS.find((name) => name === from);
   if (tool === undefined) throw new UserError(`keys import --from ${JSON.stringify(printableLine(from))}: name aws-vault or granted`, 2);
   if ((request.profile === undefined) === !request.all) throw new UserError(`keys import --from ${tool}: name one profile with -p NAME, or give --all`, 2);
-  const source = await openOtherToolKeys(tool, { env: place.env, home: request.home });
+  const source = await openOtherToolKeys(tool, { env: place.env, home: request.home, ask: (prompt, cannot) => askPerson(prompt, true, place, cannot) });
   try {
     const held = await source.profiles();
     const names = request.all ? held : [request.profile ?? ""];

@@ -162,7 +162,7 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
         if (failures.length > 0) throw new UserError(`keys import --from ${text("from")}: ${failures.length} of the keys could not be imported (each line above says why; the others were)`);
         return;
       }
-      if (args.options.profile === undefined) throw new UserError("Missing required argument: profile (see vegas-credentials --help)", 2);
+      if (args.command !== "keys list" && args.options.profile === undefined) throw new UserError("Missing required argument: profile (see vegas-credentials --help)", 2);
       const profile = String(args.options.profile);
       if (args.command === "keys add") print(await keys.addKey(place, profile, { stdin: args.options.stdin === true, store: text("store") }));
       else if (args.command === "keys import") print(await keys.importKey(place, profile, { store: text("store") }));

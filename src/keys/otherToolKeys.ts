@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { joinPath } from "../files/joinPath.ts";
 import { UserError } from "../userError.ts";
 import { isSessionEntry, keyOfKeyringItem, type RecordReading } from "./awsVaultRecord.ts";
+import { keyringFiles } from "./keyringFiles.ts";
 import { type CollectionItem, openSecretServiceCollection } from "./secretServiceCollection.ts";
 
 export const OTHER_TOOLS = ["aws-vault", "granted"] as const;
@@ -24,6 +25,8 @@ export interface OtherToolPlace {
   readonly env: Record<string, string | undefined>;
   readonly home: string | undefined;
   readonly platform?: NodeJS.Platform;
+  /** Asks the person for a secret (not shown); `cannot` is the line when nothing can ask. */
+  readonly ask: (prompt: string, cannot: string) => Promise<string>;
 }
 
 /**
@@ -33,8 +36,9 @@ export interface OtherToolPlace {
  */
 export async function openOtherToolKeys(tool: OtherTool, place: OtherToolPlace): Promise<OtherToolKeys> {
   const platform = place.platform ?? process.platform;
-  const settings = tool === "aws-vault" ? awsVaultSettings(place.env) : grantedSettings(place);
+  const settings = tool === "aws-vault" ? awsVaultSettings(place) : grantedSettings(place);
   const backend = settings.backend ?? (platform === "linux" ? "secret-service" : platform === "darwin" ? "keychain" : platform === "win32" ? "wincred" : "file");
+  if (backend === "file") return fileBackend(tool, settings, place);
   if (backend !== "secret-service") throw notRead(tool, backend);
   const collection = await openSecretServiceCollection(settings.collection, place.env);
   const name = `${tool} (the Secret Service collection "${settings.collection}")`;
@@ -51,7 +55,7 @@ export async function openOtherToolKeys(tool: OtherTool, place: OtherToolPlace):
     tool,
     name,
     async profiles() {
-      return [...new Set((await items()).map((item) => item.label))].filter((label) => label !== "" && !isSessionEntry(label)).sort();
+      return keysOnly((await items()).map((item) => item.label));
     },
     async read(profile) {
       const item = await itemOf(profile);
@@ -68,22 +72,73 @@ export async function openOtherToolKeys(tool: OtherTool, place: OtherToolPlace):
   };
 }
 
+/** The keyring library's file backend: its folder, and the passphrase from the tool's variable or asked once. */
+function fileBackend(tool: OtherTool, settings: KeyringSettings, place: OtherToolPlace): OtherToolKeys {
+  const folder = settings.fileFolder;
+  const name = `${tool} (its file backend, ${folder})`;
+  if (!existsSync(folder)) throw new UserError(`${tool} has no keys here: its file backend's folder ${folder} does not exist${tool === "aws-vault" ? " (AWS_VAULT_FILE_DIR names another)" : ""}`);
+  const given = place.env[settings.passphraseVariable];
+  const files = keyringFiles(folder, async () => given ?? (await place.ask(`Passphrase of ${tool}'s keys in ${folder} (not shown): `, `${name} asks for its passphrase, and nothing can ask here: set ${settings.passphraseVariable}`)), name, settings.passphraseVariable);
+  return {
+    tool,
+    name,
+    async profiles() {
+      return keysOnly(files.keys());
+    },
+    read: (profile) => files.read(profile),
+    async remove(profile) {
+      try {
+        files.remove(profile);
+      } catch (error) {
+        throw new UserError(`could not remove its file: ${(error as { code?: string }).code ?? String(error)}`);
+      }
+    },
+    close() {},
+  };
+}
+
+/** The names that are long-term keys, sorted, once each. */
+function keysOnly(names: readonly string[]): string[] {
+  return [...new Set(names)].filter((name) => name !== "" && !isSessionEntry(name)).sort();
+}
+
 interface KeyringSettings {
   readonly backend: string | undefined;
   readonly collection: string;
+  readonly fileFolder: string;
+  readonly passphraseVariable: string;
 }
 
-function awsVaultSettings(env: Record<string, string | undefined>): KeyringSettings {
-  return { backend: env.AWS_VAULT_BACKEND || undefined, collection: env.AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME || "awsvault" };
+function awsVaultSettings(place: OtherToolPlace): KeyringSettings {
+  const env = place.env;
+  return {
+    backend: env.AWS_VAULT_BACKEND || undefined,
+    collection: env.AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME || "awsvault",
+    fileFolder: expandTilde(env.AWS_VAULT_FILE_DIR || "~/.awsvault/keys/", place.home),
+    passphraseVariable: "AWS_VAULT_FILE_PASSPHRASE",
+  };
 }
 
 /** granted's config: ~/.granted/config, else $XDG_CONFIG_HOME/granted/config when ~/.granted does not exist. */
 function grantedSettings(place: OtherToolPlace): KeyringSettings {
-  const folder = place.home === undefined ? undefined : joinPath(place.home, ".granted");
-  const chosen = folder !== undefined && !existsSync(folder) && place.env.XDG_CONFIG_HOME ? joinPath(place.env.XDG_CONFIG_HOME, "granted") : folder;
-  const path = chosen === undefined ? undefined : joinPath(chosen, "config");
-  const keyring = path !== undefined && existsSync(path) ? keyringTable(readFileSync(path, "utf8")) : new Map<string, string>();
-  return { backend: keyring.get("Backend"), collection: keyring.get("LibSecretCollectionName") ?? "granted-aws-iam-credentials" };
+  const home = place.home ?? "";
+  const folder = joinPath(home, ".granted");
+  const chosen = !existsSync(folder) && place.env.XDG_CONFIG_HOME ? joinPath(place.env.XDG_CONFIG_HOME, "granted") : folder;
+  const path = joinPath(chosen, "config");
+  const keyring = existsSync(path) ? keyringTable(readFileSync(path, "utf8")) : new Map<string, string>();
+  return {
+    backend: keyring.get("Backend"),
+    collection: keyring.get("LibSecretCollectionName") ?? "granted-aws-iam-credentials",
+    fileFolder: expandTilde(keyring.get("FileDir") ?? joinPath(chosen, "secure-storage-aws-iam-credentials"), place.home),
+    passphraseVariable: "CF_KEYRING_FILE_PASSWORD",
+  };
+}
+
+/** `~/` as the keyring library expands it (its ExpandTilde). */
+function expandTilde(path: string, home: string | undefined): string {
+  if (!path.startsWith("~/") && path !== "~") return path;
+  if (home === undefined) throw new UserError(`${path} names the home folder, and there is none here (HOME is not set)`);
+  return joinPath(home, path.slice(2));
 }
 
 /** The string values of the [Keyring] table of a TOML file, as granted writes it. */

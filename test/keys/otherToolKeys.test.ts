@@ -4,7 +4,7 @@
  * the strict STS double; the switch an aws-vault user makes, ending with the real AWS CLI asking one code.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { awsCredentialsJson, keyringItemJson, OtherToolKeyring } from "../support/otherToolKeyring.ts";
 import { BINARY, ensureBinary, MFA_SERIAL, ROLE_ARN, Sandbox, SOURCE_KEY } from "../support/sandbox.ts";
@@ -31,24 +31,35 @@ region = us-west-1
 `;
 
 let sts: StsDouble;
+
+/** A home with the config and no credentials file, its runs' STS at the double. */
+function sandboxWithout(config: string): Sandbox {
+  const made = new Sandbox(config);
+  rmSync(join(made.home, ".aws", "credentials"));
+  Object.assign(made.env, { AWS_ENDPOINT_URL_STS: sts.url });
+  return made;
+}
 let secrets: SecretService;
 let keyring: OtherToolKeyring;
 let sandbox: Sandbox;
 
-describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys import --from aws-vault | granted", () => {
+beforeAll(async () => {
+  ensureBinary();
+  sts = await startStsDouble({
+    users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" }, [DEAN.id]: { secretAccessKey: DEAN.secret, arn: "arn:aws:iam::111111111111:user/DeanMartin" } },
+    mfa: "any",
+    roles: { [ROLE_ARN]: { maxSessionDuration: 7200 } },
+  });
+});
+afterAll(() => sts?.stop());
+
+describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys import --from aws-vault | granted, from the Secret Service", () => {
   beforeAll(async () => {
-    ensureBinary();
-    sts = await startStsDouble({
-      users: { [SOURCE_KEY.id]: { secretAccessKey: SOURCE_KEY.secret, arn: "arn:aws:iam::111111111111:user/FrankSinatra" }, [DEAN.id]: { secretAccessKey: DEAN.secret, arn: "arn:aws:iam::111111111111:user/DeanMartin" } },
-      mfa: "any",
-      roles: { [ROLE_ARN]: { maxSessionDuration: 7200 } },
-    });
     secrets = await SecretService.start();
     keyring = await OtherToolKeyring.open(secrets.env);
   });
   afterAll(async () => {
     keyring?.close();
-    await sts?.stop();
     await secrets?.stop();
   });
   afterEach(async () => {
@@ -58,9 +69,8 @@ describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys i
   });
 
   function newSandbox(config = AWS_VAULT_CONFIG): Sandbox {
-    sandbox = new Sandbox(config);
-    rmSync(join(sandbox.home, ".aws", "credentials"));
-    Object.assign(sandbox.env, secrets.env, { AWS_ENDPOINT_URL_STS: sts.url });
+    sandbox = sandboxWithout(config);
+    Object.assign(sandbox.env, secrets.env);
     return sandbox;
   }
 
@@ -231,4 +241,79 @@ describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys i
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^vegas-credentials: the Secret Service collection "granted-aws-iam-credentials" cannot be reached: cannot connect to the session bus: .*: run this in your desktop session\n$/);
   });
+});
+
+describe("keys import --from aws-vault | granted, from their file backend", () => {
+  afterEach(() => sandbox?.remove());
+  const PASSPHRASE = "the passphrase of aws-vault's files";
+
+  /** A key file as the keyring library writes it (test/support/keyringFile.py, an implementation of its own). */
+  function plantFile(folder: string, key: string, itemJson: string, passphrase = PASSPHRASE): void {
+    const written = Bun.spawnSync(["python3", join(import.meta.dir, "..", "support", "keyringFile.py"), folder, passphrase, key], { stdin: new TextEncoder().encode(itemJson), stderr: "pipe", timeout: 20_000 });
+    if (written.exitCode !== 0) throw new Error(`keyringFile.py: ${written.stderr.toString()}`);
+  }
+
+  test("AWS_VAULT_BACKEND=file: every key of ~/.awsvault/keys imported with AWS_VAULT_FILE_PASSPHRASE, --remove-source deletes exactly those files", async () => {
+    sandbox = sandboxWithout(`${AWS_VAULT_CONFIG}\n[profile team/dev]\nregion = us-west-1\n`);
+    const folder = join(sandbox.home, ".awsvault", "keys");
+    plantFile(folder, "frank", keyringItemJson("frank", awsCredentialsJson(SOURCE_KEY), "aws-vault (frank)"));
+    plantFile(folder, "team/dev", keyringItemJson("team/dev", awsCredentialsJson(DEAN), "aws-vault (team/dev)"));
+    plantFile(folder, "frank session (1764800000)", keyringItemJson("frank session (1764800000)", awsCredentialsJson({ ...DEAN, sessionToken: "FwoG" })));
+    expect(readdirSync(folder).sort()).toEqual(["frank", "frank session (1764800000)", "team%2Fdev"]);
+
+    const env = { AWS_VAULT_BACKEND: "file", AWS_VAULT_FILE_PASSPHRASE: PASSPHRASE };
+    const result = await sandbox.run([BINARY, "keys", "import", "--from", "aws-vault", "--all", "--remove-source", "--store", "file"], { ...env, VEGAS_CREDENTIALS_KEYS_PASSPHRASE: "our own passphrase" });
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`From aws-vault (its file backend, ${folder}):`);
+    expect(result.stdout).toContain(`Stored the access key ${masked(DEAN.id)} of arn:aws:iam::111111111111:user/DeanMartin for profile "team/dev" in the keys file`);
+    expect(readdirSync(folder)).toEqual(["frank session (1764800000)"]);
+    const listed = await sandbox.run([BINARY, "keys", "list", "--json"]);
+    expect(listed.stderr).toBe("");
+    expect(JSON.parse(listed.stdout).map((row: { profile: string }) => row.profile)).toEqual(["frank", "team/dev"]);
+    for (const secret of [SOURCE_KEY.secret, DEAN.secret, PASSPHRASE]) expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
+  }, 60_000);
+
+  test("the passphrase is asked at the terminal when AWS_VAULT_FILE_PASSPHRASE is not set, once for every key; a wrong one is one line", async () => {
+    sandbox = sandboxWithout(AWS_VAULT_CONFIG);
+    const folder = join(sandbox.home, "vault-keys");
+    plantFile(folder, "frank", keyringItemJson("frank", awsCredentialsJson(SOURCE_KEY)));
+    plantFile(folder, "dean", keyringItemJson("dean", awsCredentialsJson(DEAN)));
+    const env = { AWS_VAULT_BACKEND: "file", AWS_VAULT_FILE_DIR: folder, VEGAS_CREDENTIALS_KEYS_PASSPHRASE: "our own passphrase" };
+
+    const wrong = await sandbox.run([BINARY, "keys", "import", "--from", "aws-vault", "-p", "frank", "--store", "file"], { ...env, AWS_VAULT_FILE_PASSPHRASE: "not it" });
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stdout).toBe("");
+    expect(wrong.stderr).toBe(`vegas-credentials: aws-vault (its file backend, ${folder}): the passphrase given does not open ${join(folder, "frank")}: type the one that opens it, or set AWS_VAULT_FILE_PASSPHRASE to it\n`);
+
+    const noTerminal = await sandbox.run([BINARY, "keys", "import", "--from", "aws-vault", "-p", "frank", "--store", "file"], env);
+    expect(noTerminal.exitCode).toBe(1);
+    expect(noTerminal.stderr).toStartWith(`vegas-credentials: aws-vault (its file backend, ${folder}) asks for its passphrase, and nothing can ask here: set AWS_VAULT_FILE_PASSPHRASE (`);
+
+    const run = await sandbox.inTerminal([BINARY, "keys", "import", "--from", "aws-vault", "--all", "--store", "file"], env);
+    await run.waitForText("Passphrase of aws-vault's keys in", 20_000);
+    await run.type(PASSPHRASE);
+    await run.pressEnter();
+    const typed = await run.done();
+    expect(typed.stderr).toBe("");
+    expect(typed.exitCode).toBe(0);
+    expect(typed.stdout).toContain('for profile "dean" in the keys file');
+    expect(typed.stdout).toContain('for profile "frank" in the keys file');
+    expect(typed.screen).not.toContain(PASSPHRASE);
+    // Without --remove-source aws-vault keeps its files.
+    expect(readdirSync(folder).sort()).toEqual(["dean", "frank"]);
+  }, 60_000);
+
+  test("granted with Backend = \"file\" in its config: its secure-storage folder and CF_KEYRING_FILE_PASSWORD", async () => {
+    sandbox = sandboxWithout("[profile dev]\ncredential_process = /usr/local/bin/granted credential-process --profile dev\n");
+    mkdirSync(join(sandbox.home, ".granted"));
+    writeFileSync(join(sandbox.home, ".granted", "config"), 'DefaultBrowser = "STDOUT"\n\n[Keyring]\n  Backend = "file"\n');
+    const folder = join(sandbox.home, ".granted", "secure-storage-aws-iam-credentials");
+    plantFile(folder, "dev", keyringItemJson("dev", awsCredentialsJson(DEAN)), "granted's password");
+    const result = await sandbox.run([BINARY, "keys", "import", "--from", "granted", "-p", "dev", "--store", "file"], { CF_KEYRING_FILE_PASSWORD: "granted's password", VEGAS_CREDENTIALS_KEYS_PASSPHRASE: "our own passphrase" });
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(join(sandbox.home, ".aws", "config"), "utf8")).toBe("[profile dev]\nvegas_keys = file\n");
+    expect(existsSync(join(folder, "dev"))).toBe(true);
+  }, 60_000);
 });
