@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { joinPath } from "../files/joinPath.ts";
 import { UserError } from "../userError.ts";
-import { isSessionEntry, keyOfKeyringItem, type RecordReading } from "./awsVaultRecord.ts";
+import { isSessionEntry, keyOfCredentials, keyOfKeyringItem, type RecordReading } from "./awsVaultRecord.ts";
 import { keyringFiles } from "./keyringFiles.ts";
 import { type CollectionItem, openSecretServiceCollection } from "./secretServiceCollection.ts";
 
@@ -39,6 +39,7 @@ export async function openOtherToolKeys(tool: OtherTool, place: OtherToolPlace):
   const settings = tool === "aws-vault" ? awsVaultSettings(place) : grantedSettings(place);
   const backend = settings.backend ?? (platform === "linux" ? "secret-service" : platform === "darwin" ? "keychain" : platform === "win32" ? "wincred" : "file");
   if (backend === "file") return fileBackend(tool, settings, place);
+  if (backend === "wincred" && platform === "win32") return credentialManager(tool, settings);
   if (backend !== "secret-service") throw notRead(tool, backend);
   const collection = await openSecretServiceCollection(settings.collection, place.env);
   const name = `${tool} (the Secret Service collection "${settings.collection}")`;
@@ -97,6 +98,29 @@ function fileBackend(tool: OtherTool, settings: KeyringSettings, place: OtherToo
   };
 }
 
+/** The keyring library's wincred backend: a generic credential `PREFIX:SERVICE:KEY` per key, the blob its JSON. */
+async function credentialManager(tool: OtherTool, settings: KeyringSettings): Promise<OtherToolKeys> {
+  const prefix = `${settings.service}:${settings.service}:`;
+  const name = `${tool} (the Windows Credential Manager, ${prefix}…)`;
+  const store = (await import("./windowsCredentialStore.ts")).genericCredentials(prefix);
+  const found = () => new Map(store.list().map((credential) => [credential.target.slice(prefix.length), credential.blob]));
+  return {
+    tool,
+    name,
+    async profiles() {
+      return keysOnly([...found().keys()]);
+    },
+    async read(profile) {
+      const blob = found().get(profile);
+      return blob === undefined ? undefined : keyOfCredentials(blob);
+    },
+    async remove(profile) {
+      store.remove(prefix + profile);
+    },
+    close() {},
+  };
+}
+
 /** The names that are long-term keys, sorted, once each. */
 function keysOnly(names: readonly string[]): string[] {
   return [...new Set(names)].filter((name) => name !== "" && !isSessionEntry(name)).sort();
@@ -107,6 +131,8 @@ interface KeyringSettings {
   readonly collection: string;
   readonly fileFolder: string;
   readonly passphraseVariable: string;
+  /** The keyring's ServiceName, which its wincred backend also uses as the prefix of targets. */
+  readonly service: string;
 }
 
 function awsVaultSettings(place: OtherToolPlace): KeyringSettings {
@@ -116,6 +142,7 @@ function awsVaultSettings(place: OtherToolPlace): KeyringSettings {
     collection: env.AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME || "awsvault",
     fileFolder: expandTilde(env.AWS_VAULT_FILE_DIR || "~/.awsvault/keys/", place.home),
     passphraseVariable: "AWS_VAULT_FILE_PASSPHRASE",
+    service: "aws-vault",
   };
 }
 
@@ -131,6 +158,7 @@ function grantedSettings(place: OtherToolPlace): KeyringSettings {
     collection: keyring.get("LibSecretCollectionName") ?? "granted-aws-iam-credentials",
     fileFolder: expandTilde(keyring.get("FileDir") ?? joinPath(chosen, "secure-storage-aws-iam-credentials"), place.home),
     passphraseVariable: "CF_KEYRING_FILE_PASSWORD",
+    service: "granted-aws-iam-credentials",
   };
 }
 
@@ -152,9 +180,20 @@ export function keyringTable(toml: string): Map<string, string> {
       continue;
     }
     const match = inTable ? /^([A-Za-z]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*(?:#.*)?$/.exec(line) : null;
-    if (match?.[1] !== undefined) values.set(match[1], match[3] ?? JSON.parse(`"${match[2] ?? ""}"`));
+    if (match?.[1] === undefined) continue;
+    const value = match[3] ?? basicString(match[2] ?? "");
+    if (value !== undefined) values.set(match[1], value);
   }
   return values;
+}
+
+/** A TOML basic string's escapes are JSON's, less a few this reader skips (the value is then not used). */
+function basicString(text: string): string | undefined {
+  try {
+    return JSON.parse(`"${text}"`) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The way round for a store this tool does not read: the other tool hands the key over itself. */

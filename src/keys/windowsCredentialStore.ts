@@ -112,6 +112,58 @@ export function windowsCredentialStore(): KeyStore {
   };
 }
 
+/** A generic credential another program wrote (aws-vault's and granted's keyring library: its blob is the key). */
+export interface GenericCredential {
+  readonly target: string;
+  readonly blob: Uint8Array;
+}
+
+/** The generic credentials whose target starts with `prefix` (exactly, as the keyring library compares it). */
+export function genericCredentials(prefix: string): { list(): GenericCredential[]; remove(target: string): void } {
+  const { advapi32, lastError, pointers } = load();
+  const { read, toArrayBuffer } = pointers;
+  return {
+    list() {
+      const count = new Uint32Array(1);
+      const list = new BigUint64Array(1);
+      if (advapi32.CredEnumerateW(wideString(`${prefix}*`), 0, count, list) === 0) {
+        if (lastError() === ERROR_NO_SUCH_LOGON_SESSION) throw noSession();
+        return [];
+      }
+      const found: GenericCredential[] = [];
+      try {
+        for (let index = 0; index < (count[0] ?? 0); index++) {
+          const credential = read.ptr(Number(list[0]), index * 8);
+          if (read.u32(credential, CREDENTIAL.type) !== CRED_TYPE_GENERIC) continue;
+          const target = wideStringAt(read.ptr(credential, CREDENTIAL.targetName), read);
+          const size = read.u32(credential, CREDENTIAL.blobSize);
+          const blob = read.ptr(credential, CREDENTIAL.blob);
+          if (target.startsWith(prefix)) found.push({ target, blob: size === 0 || blob === 0 ? new Uint8Array() : new Uint8Array(toArrayBuffer(blob, 0, size)).slice() });
+        }
+      } finally {
+        advapi32.CredFree(Number(list[0]));
+      }
+      return found;
+    },
+    remove(target) {
+      if (advapi32.CredDeleteW(wideString(target), CRED_TYPE_GENERIC, 0) !== 0) return;
+      const code = lastError();
+      if (code !== ERROR_NOT_FOUND) throw new UserError(`${NAME} could not remove ${target}${code === 0 ? "" : ` (error ${code})`}`);
+    },
+  };
+}
+
+/** A NUL-terminated UTF-16 string in native memory (a target name is at most 32767 characters). */
+function wideStringAt(address: number, read: typeof import("bun:ffi").read): string {
+  const units: number[] = [];
+  for (let at = 0; address !== 0 && at < 32_767; at++) {
+    const unit = read.u16(address, at * 2);
+    if (unit === 0) break;
+    units.push(unit);
+  }
+  return String.fromCharCode(...units);
+}
+
 function noSession(): UserError {
   return new UserError(`${NAME} has no store for this logon session (a service account, or a session without a profile): run as your own user, or use vegas_keys = file`);
 }

@@ -46,6 +46,8 @@ describe("keyringTable: granted's [Keyring] settings", () => {
     const toml = `DefaultBrowser = "STDOUT"\n[Keyring]\n  Backend = "file" # chosen\n  LibSecretCollectionName = 'my-"coll'\n  FileDir = "~/x\\"y"\n[Other]\nBackend = "pass"\n`;
     expect(keyringTable(toml)).toEqual(new Map([["Backend", "file"], ["LibSecretCollectionName", 'my-"coll'], ["FileDir", '~/x"y']]));
     expect(keyringTable("Backend = \"x\"\n")).toEqual(new Map());
+    // An escape JSON does not know leaves that value out, rather than failing the run.
+    expect(keyringTable('[Keyring]\nFileDir = "C:\\x\\q"\nBackend = "file"\n')).toEqual(new Map([["Backend", "file"]]));
   });
 });
 

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type FederationDouble, startFederationDouble } from "../support/federationDouble.ts";
 import { freePort } from "../support/freePort.ts";
+import { awsCredentialsJson } from "../support/otherToolKeyring.ts";
 import { MFA_SERIAL, ROLE_ARN, SOURCE_KEY, startReadmeSts } from "../support/sandbox.ts";
 import type { StsDouble } from "../support/stsDouble.ts";
 import { ROOT } from "../support/sandbox.ts";
@@ -74,6 +75,7 @@ beforeAll(async () => {
   signin = startFederationDouble(sts);
   tools = join(wine.folder, "tools");
   wine.compile("code.c", join(tools, "My Tools", "code.exe"));
+  wine.compile("wincred.c", join(tools, "wincred.exe"));
   // Echoes what it was given to stderr (seen with --verbose), then the code. wine's cmd.exe, unlike Windows',
   // expands variables again in what %* brings in: VEGAS_TEST_MARK tells whose expansion it would have been.
   wine.writeBatch(join(tools, "otp.cmd"), ["@echo off", "set VEGAS_TEST_MARK=inside", "echo args: %* 1>&2", "echo %VEGAS_TEST_CODE%"]);
@@ -214,6 +216,28 @@ describe.skipIf(missing.length > 0 && process.env.CI !== "true")("the windows-x6
     const missingKey = await run(["assume", "--profile", "via-store"]);
     expect(missingKey.exitCode).toBe(1);
     expect(missingKey.stderr).toContain('its source profile "stored-source" has vegas_keys = os, but the Windows Credential Manager holds no key for it');
+  });
+
+  test("keys import --from aws-vault takes the key from aws-vault's generic credential (aws-vault:aws-vault:PROFILE); --remove-source deletes exactly that one", async () => {
+    const helper = join(tools, "wincred.exe");
+    const write = async (target: string, blob: string) => expect((await wine.run(helper, { args: ["write", target], stdin: blob, timeoutMs: 30_000 })).exitCode).toBe(0);
+    const targets = async (prefix: string) => (await wine.run(helper, { args: ["list", prefix], timeoutMs: 30_000 })).stdout.split(/\r?\n/).filter((line) => line !== "").sort();
+    await write("aws-vault:aws-vault:stored-source", awsCredentialsJson(SOURCE_KEY));
+    await write("aws-vault:aws-vault:stored-source session (1764800000)", awsCredentialsJson({ id: "ASIASESSIONSESSION01", secret: "sessionsessionsessionsessionsessionsessi", sessionToken: "FwoG" }));
+    await write("granted-aws-iam-credentials:granted-aws-iam-credentials:stored-source", awsCredentialsJson(SOURCE_KEY));
+
+    const imported = await run(["keys", "import", "--from", "aws-vault", "--all", "--remove-source"], { AWS_ENDPOINT_URL_STS: sts.url });
+    expect(imported.stderr).toBe("");
+    expect(imported.stdout).toContain('for profile "stored-source" in the Windows Credential Manager.');
+    expect(imported.stdout).toContain("Removed it from aws-vault (the Windows Credential Manager, aws-vault:aws-vault:…).");
+    expect(await targets("aws-vault:aws-vault:")).toEqual(["aws-vault:aws-vault:stored-source session (1764800000)"]);
+    expect(await targets("granted-aws-iam-credentials:")).toEqual(["granted-aws-iam-credentials:granted-aws-iam-credentials:stored-source"]);
+    expect(JSON.parse((await run(["keys", "list", "--json"])).stdout)).toEqual([{ profile: "stored-source", store: "os", keyId: "AKIA…MPLE", addedAt: expect.any(String), ageDays: 0 }]);
+    expect((await run(["keys", "remove", "-p", "stored-source", "--yes"])).exitCode).toBe(0);
+
+    const missingOne = await run(["keys", "import", "--from", "granted", "-p", "nobody"]);
+    expect(missingOne.exitCode).toBe(1);
+    expect(missingOne.stderr.trimEnd()).toBe('vegas-credentials: granted (the Windows Credential Manager, granted-aws-iam-credentials:granted-aws-iam-credentials:…) holds no key for profile "nobody" (it holds keys for "stored-source"): nothing was imported');
   });
 
   test("serve answers a request from the Linux side with the token, and refuses one without it", async () => {
