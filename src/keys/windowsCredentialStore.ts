@@ -27,7 +27,8 @@ interface Advapi32 {
  * (what the Credential Manager window shows).
  */
 export function windowsCredentialStore(): KeyStore {
-  const { advapi32, lastError, pointers } = load();
+  const loaded = load();
+  const { advapi32, lastError, pointers } = loaded;
   const readRecord = (address: number): string => {
     const { read, toArrayBuffer } = pointers;
     const size = read.u32(address, CREDENTIAL.blobSize);
@@ -92,24 +93,33 @@ export function windowsCredentialStore(): KeyStore {
       return false;
     },
     async list(): Promise<KeyListing[]> {
-      const count = new Uint32Array(1);
-      const list = new BigUint64Array(1);
-      if (advapi32.CredEnumerateW(wideString(`${TARGET_PREFIX}*`), 0, count, list) === 0) {
-        if (lastError() === ERROR_NO_SUCH_LOGON_SESSION) throw noSession();
-        return [];
-      }
-      const listings: KeyListing[] = [];
-      try {
-        for (let index = 0; index < (count[0] ?? 0); index++) {
-          const listing = listingOf(readRecord(pointers.read.ptr(Number(list[0]), index * 8)));
-          if (listing !== undefined) listings.push(listing);
-        }
-      } finally {
-        advapi32.CredFree(Number(list[0]));
-      }
-      return listings;
+      return eachCredential(loaded, `${TARGET_PREFIX}*`, (address) => listingOf(readRecord(address)));
     },
   };
+}
+
+/**
+ * What `visit` makes of each credential whose target matches `filter` (CredEnumerateW's: a trailing *), read
+ * while the list is still allocated; undefined leaves one out.
+ */
+function eachCredential<T>(loaded: Loaded, filter: string, visit: (address: number) => T | undefined): T[] {
+  const { advapi32, lastError, pointers } = loaded;
+  const count = new Uint32Array(1);
+  const list = new BigUint64Array(1);
+  if (advapi32.CredEnumerateW(wideString(filter), 0, count, list) === 0) {
+    if (lastError() === ERROR_NO_SUCH_LOGON_SESSION) throw noSession();
+    return [];
+  }
+  const found: T[] = [];
+  try {
+    for (let index = 0; index < (count[0] ?? 0); index++) {
+      const made = visit(pointers.read.ptr(Number(list[0]), index * 8));
+      if (made !== undefined) found.push(made);
+    }
+  } finally {
+    advapi32.CredFree(Number(list[0]));
+  }
+  return found;
 }
 
 /** A generic credential another program wrote (aws-vault's and granted's keyring library: its blob is the key). */
@@ -120,30 +130,18 @@ export interface GenericCredential {
 
 /** The generic credentials whose target starts with `prefix` (exactly, as the keyring library compares it). */
 export function genericCredentials(prefix: string): { list(): GenericCredential[]; remove(target: string): void } {
-  const { advapi32, lastError, pointers } = load();
+  const loaded = load();
+  const { advapi32, lastError, pointers } = loaded;
   const { read, toArrayBuffer } = pointers;
   return {
     list() {
-      const count = new Uint32Array(1);
-      const list = new BigUint64Array(1);
-      if (advapi32.CredEnumerateW(wideString(`${prefix}*`), 0, count, list) === 0) {
-        if (lastError() === ERROR_NO_SUCH_LOGON_SESSION) throw noSession();
-        return [];
-      }
-      const found: GenericCredential[] = [];
-      try {
-        for (let index = 0; index < (count[0] ?? 0); index++) {
-          const credential = read.ptr(Number(list[0]), index * 8);
-          if (read.u32(credential, CREDENTIAL.type) !== CRED_TYPE_GENERIC) continue;
-          const target = wideStringAt(read.ptr(credential, CREDENTIAL.targetName), read);
-          const size = read.u32(credential, CREDENTIAL.blobSize);
-          const blob = read.ptr(credential, CREDENTIAL.blob);
-          if (target.startsWith(prefix)) found.push({ target, blob: size === 0 || blob === 0 ? new Uint8Array() : new Uint8Array(toArrayBuffer(blob, 0, size)).slice() });
-        }
-      } finally {
-        advapi32.CredFree(Number(list[0]));
-      }
-      return found;
+      return eachCredential(loaded, `${prefix}*`, (credential) => {
+        if (read.u32(credential, CREDENTIAL.type) !== CRED_TYPE_GENERIC) return undefined;
+        const target = wideStringAt(read.ptr(credential, CREDENTIAL.targetName), read);
+        const size = read.u32(credential, CREDENTIAL.blobSize);
+        const blob = read.ptr(credential, CREDENTIAL.blob);
+        return target.startsWith(prefix) ? { target, blob: size === 0 || blob === 0 ? new Uint8Array() : new Uint8Array(toArrayBuffer(blob, 0, size)).slice() } : undefined;
+      });
     },
     remove(target) {
       if (advapi32.CredDeleteW(wideString(target), CRED_TYPE_GENERIC, 0) !== 0) return;
@@ -167,6 +165,8 @@ function wideStringAt(address: number, read: typeof import("bun:ffi").read): str
 function noSession(): UserError {
   return new UserError(`${NAME} has no store for this logon session (a service account, or a session without a profile): run as your own user, or use vegas_keys = file`);
 }
+
+type Loaded = ReturnType<typeof load>;
 
 function load() {
   const ffi = require("bun:ffi") as typeof import("bun:ffi");
