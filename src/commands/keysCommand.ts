@@ -47,7 +47,7 @@ export async function addKey(place: KeysPlace, profile: string, options: { stdin
   const held = credentialsFileKey(place, profile);
   if (held !== undefined) throw new UserError(`profile "${profile}" has a key in ${place.credentialsFile} (${maskKeyId(held.accessKeyId)}): move it with vegas-credentials keys import -p ${profile}, so no copy stays there in plaintext`);
   const key = options.stdin ? await keyFromStdin(profile) : await keyFromPerson(place, profile);
-  return storeCheckedKey(place, keyProfile, kind, key, undefined);
+  return (await storeCheckedKey(place, keyProfile, kind, key, undefined)).text;
 }
 
 /** `keys import`: the key of the credentials file, checked and stored; then the two lines leave that file. */
@@ -55,7 +55,7 @@ export async function importKey(place: KeysPlace, profile: string, options: { st
   const { keyProfile, kind } = prepare(place, profile, options.store, "import");
   const held = credentialsFileKey(place, profile);
   if (held === undefined) throw new UserError(`profile "${profile}" has no aws_access_key_id and aws_secret_access_key in ${place.credentialsFile ?? "the AWS credentials file"}: store a key with vegas-credentials keys add -p ${profile}`);
-  return storeCheckedKey(place, keyProfile, kind, held, place.credentialsFile);
+  return (await storeCheckedKey(place, keyProfile, kind, held, place.credentialsFile)).text;
 }
 
 /**
@@ -88,10 +88,17 @@ export async function importFromOtherTool(place: KeysPlace, from: string, reques
   }
 }
 
-/** granted's own line in a source profile (`granted credential-process --profile X`), which the key replaces. */
-const GRANTED_PROCESS = /^\s*"?(?:[^"\s]*[/\\])?granted(?:\.exe)?"?\s+credential-process(?:\s|$)/;
+/**
+ * The profile that granted's own line (`granted credential-process --profile X`, as `granted credentials
+ * import` writes it) hands a key to; undefined for any other line.
+ */
+export function grantedProcessFor(line: string): string | undefined {
+  const match = /^\s*(?:"[^"]*[/\\]granted(?:\.exe)?"|(?:\S*[/\\])?granted(?:\.exe)?)\s+credential-process\s+--profile(?:=|\s+)(\S+)\s*$/.exec(line);
+  return match?.[1];
+}
 
 async function importOneFrom(place: KeysPlace, source: OtherToolKeys, profile: string, held: readonly string[], request: { removeSource: boolean; store: string | undefined }): Promise<string> {
+  if (!PLAIN_NAME.test(profile)) throw new UserError(`keys import --from ${source.tool}: ${JSON.stringify(printableLine(profile))} is not a profile name this tool writes (letters, digits and @ . + = , : / _ - only): nothing was imported`, 2);
   const reading = await source.read(profile);
   if (reading === undefined) {
     const others = held.length === 0 ? "it holds none" : `it holds keys for ${held.map((name) => JSON.stringify(printableLine(name))).join(", ")}`;
@@ -99,14 +106,14 @@ async function importOneFrom(place: KeysPlace, source: OtherToolKeys, profile: s
   }
   if ("problem" in reading) throw new UserError(`profile "${printableLine(profile)}": its entry in ${source.name} ${reading.problem}; nothing was imported`);
   const settings: Readonly<Record<string, string>> = readConfig(place).profiles.get(profile) ?? {};
-  const handedOver = source.tool === "granted" && GRANTED_PROCESS.test(settings.credential_process ?? "") ? ["credential_process"] : [];
+  const handedOver = source.tool === "granted" && grantedProcessFor(settings.credential_process ?? "") === profile ? ["credential_process"] : [];
   const { keyProfile, kind } = prepare(place, profile, request.store, "import", handedOver);
   // The same key in plaintext in the credentials file leaves it with the move; another one is a conflict.
   const inFile = credentialsFileKey(place, profile);
   if (inFile !== undefined && inFile.accessKeyId !== reading.key.accessKeyId) {
     throw new UserError(`profile "${profile}" has another key in ${place.credentialsFile} (${maskKeyId(inFile.accessKeyId)}) than in ${source.name} (${maskKeyId(reading.key.accessKeyId)}): keep the one that works (vegas-credentials keys import -p ${profile} moves the file's); nothing was imported`);
   }
-  const stored = await storeCheckedKey(place, keyProfile, kind, reading.key, inFile === undefined ? undefined : place.credentialsFile, handedOver);
+  const { text: stored, store } = await storeCheckedKey(place, keyProfile, kind, reading.key, inFile === undefined ? undefined : place.credentialsFile, handedOver);
   const lines = [`From ${source.name}:`, stored];
   const name = source.tool === "aws-vault" ? `aws-vault remove ${profile}` : `granted credentials remove ${profile}`;
   if (!request.removeSource) {
@@ -114,7 +121,7 @@ async function importOneFrom(place: KeysPlace, source: OtherToolKeys, profile: s
     return lines.join("\n");
   }
   // Removed there only once ours gives back the very key STS took.
-  const back = await (await openStore(place, kind)).read(profile).catch(() => undefined);
+  const back = await store.read(profile).catch(() => undefined);
   if (back?.accessKeyId !== reading.key.accessKeyId || back.secretAccessKey !== reading.key.secretAccessKey) {
     lines.push(`${source.name} still holds it: the key could not be read back from where it was stored, so it was not removed there (${name} removes it).`);
     return lines.join("\n");
@@ -390,7 +397,7 @@ async function keyFromPerson(place: KeysPlace, profile: string): Promise<LongTer
  * file, and (import) its two lines removed from the credentials file. A failure at any step undoes the steps
  * before it: the store, the config file and the credentials file end as they were.
  */
-async function storeCheckedKey(place: KeysPlace, keyProfile: KeyProfile, kind: KeyStoreKind, key: LongTermKey, removeFrom: string | undefined, handedOver: readonly string[] = []): Promise<string> {
+async function storeCheckedKey(place: KeysPlace, keyProfile: KeyProfile, kind: KeyStoreKind, key: LongTermKey, removeFrom: string | undefined, handedOver: readonly string[] = []): Promise<{ text: string; store: KeyStore }> {
   const profile = keyProfile.name;
   const problem = accessKeyProblem(key.accessKeyId, key.secretAccessKey);
   if (problem !== undefined) throw new UserError(`profile "${profile}": ${problem}; nothing was stored`);
@@ -427,7 +434,7 @@ async function storeCheckedKey(place: KeysPlace, keyProfile: KeyProfile, kind: K
     await (previous === undefined ? store.remove(profile) : store.write(previous)).catch(() => {});
     throw error;
   }
-  return lines.join("\n");
+  return { text: lines.join("\n"), store };
 }
 
 interface Edit {

@@ -8,7 +8,7 @@ import { type ConfigFile, readConfigFile } from "../config/readConfigFile.ts";
 import { homeFolder, requireHome } from "../files/homeFolder.ts";
 import { joinPath } from "../files/joinPath.ts";
 import { KEYS_FILE } from "../keys/openKeyStore.ts";
-import { printableLine } from "../output/printableText.ts";
+import { printableLine, printableText } from "../output/printableText.ts";
 import { isUserError, UserError } from "../userError.ts";
 import { takeInventory } from "./cacheInventory.ts";
 import { describeCleaning, entriesToClean } from "./cacheClean.ts";
@@ -157,7 +157,8 @@ export async function runCommand(args: CommandArgs, context: CommandContext): Pr
       if (args.command === "keys import" && (text("from") !== undefined || args.options.all === true || args.options["remove-source"] === true)) {
         if (text("from") === undefined) throw new UserError("keys import: --all and --remove-source go with --from aws-vault or --from granted", 2);
         const { text: done, failures } = await keys.importFromOtherTool(place, text("from") ?? "", { profile: text("profile"), all: args.options.all === true, removeSource: args.options["remove-source"] === true, store: text("store"), home });
-        if (done !== "") print(done);
+        // Names from outside (folders, labels, the other store's own words) never reach the terminal as escapes.
+        if (done !== "") print(printableText(done));
         for (const failure of failures) console.error(printableLine(`vegas-credentials: ${failure}`));
         if (failures.length > 0) throw new UserError(`keys import --from ${text("from")}: ${failures.length} of the keys could not be imported (each line above says why; the others were)`);
         return;

@@ -19,13 +19,15 @@ export interface MethodCall {
   readonly member: string;
   readonly signature?: string;
   readonly body?: DbusValue[];
+  /** Instead of the connection's deadline: for a call the other side may hold while it asks the person. */
+  readonly timeoutMs?: number;
 }
 
 export interface DbusConnection {
   /** The reply's body; a DbusError for an error reply; rejects at the deadline. */
   call(call: MethodCall): Promise<DbusValue[]>;
-  /** The next signal that matches, once it is subscribed (AddMatch); rejects when `signal` aborts. */
-  nextSignal(match: { path: string; interface: string; member: string }, signal: AbortSignal): Promise<DbusValue[]>;
+  /** The next signal that matches, once it is subscribed (AddMatch, the bus checks the sender); rejects when `signal` aborts. */
+  nextSignal(match: { sender: string; path: string; interface: string; member: string }, signal: AbortSignal): Promise<DbusValue[]>;
   close(): void;
 }
 
@@ -68,7 +70,7 @@ export async function connectToBus(path: string, deadlineMs: number): Promise<Db
   let authenticated = false;
   let failure: Error | undefined;
   const waiting = new Map<number, { resolve: (body: DbusValue[]) => void; reject: (error: Error) => void }>();
-  const signalWaiters = new Set<{ matches: (message: Message) => boolean; resolve: (body: DbusValue[]) => void }>();
+  const signalWaiters = new Set<{ matches: (message: Message) => boolean; resolve: (body: DbusValue[]) => void; reject: (error: Error) => void }>();
   let lineWaiter: ((line: string) => void) | undefined;
   let serial = 0;
 
@@ -76,6 +78,7 @@ export async function connectToBus(path: string, deadlineMs: number): Promise<Db
     failure ??= error;
     for (const { reject } of waiting.values()) reject(failure);
     waiting.clear();
+    for (const { reject } of signalWaiters) reject(failure);
     lineWaiter?.("");
   };
   socket.on("error", (error) => fail(new DbusError("org.freedesktop.DBus.Error.NoServer", `cannot connect to the session bus: ${error.message}`)));
@@ -137,11 +140,12 @@ export async function connectToBus(path: string, deadlineMs: number): Promise<Db
     serial += 1;
     const own = serial;
     const bytes = encodeMessage({ type: MessageType.MethodCall, serial: own, destination: request.destination, path: request.path, interface: request.interface, member: request.member, signature: request.signature, body: request.body ?? [] });
+    const timeoutMs = request.timeoutMs ?? deadlineMs;
     return new Promise<DbusValue[]>((resolve, reject) => {
       const timer = setTimeout(() => {
         waiting.delete(own);
-        reject(new DbusError("org.freedesktop.DBus.Error.Timeout", `${request.destination} did not answer ${request.member} within ${deadlineMs / 1000} s`));
-      }, deadlineMs);
+        reject(new DbusError("org.freedesktop.DBus.Error.Timeout", `${request.destination} did not answer ${request.member} within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
       timer.unref?.();
       waiting.set(own, {
         resolve: (body) => {
@@ -160,30 +164,37 @@ export async function connectToBus(path: string, deadlineMs: number): Promise<Db
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
     socket.once("error", reject);
+    deadline.addEventListener("abort", () => reject(new Error(`no answer within ${deadlineMs / 1000} s`)), { once: true });
   }).catch((error: Error) => {
+    socket.destroy();
     throw new DbusError("org.freedesktop.DBus.Error.NoServer", `cannot connect to the session bus: ${error.message}`);
   });
-  const uid = typeof process.getuid === "function" ? process.getuid() : 0;
-  socket.write(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString("hex")}\r\n`);
-  const answer = await nextLine();
-  if (!answer.startsWith("OK ")) {
+  try {
+    const uid = typeof process.getuid === "function" ? process.getuid() : 0;
+    socket.write(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString("hex")}\r\n`);
+    const answer = await nextLine();
+    if (!answer.startsWith("OK ")) throw new DbusError("org.freedesktop.DBus.Error.AuthFailed", "the session bus refused this user");
+    socket.write("BEGIN\r\n");
+    authenticated = true;
+    drain();
+    await call({ destination: BUS, path: "/org/freedesktop/DBus", interface: BUS, member: "Hello" });
+  } catch (error) {
     socket.destroy();
-    throw new DbusError("org.freedesktop.DBus.Error.AuthFailed", "the session bus refused this user");
+    throw error;
   }
-  socket.write("BEGIN\r\n");
-  authenticated = true;
-  drain();
-  await call({ destination: BUS, path: "/org/freedesktop/DBus", interface: BUS, member: "Hello" });
 
   return {
     call,
     async nextSignal(match, signal) {
-      const rule = `type='signal',interface='${match.interface}',member='${match.member}',path='${match.path}'`;
+      const rule = `type='signal',sender='${match.sender}',interface='${match.interface}',member='${match.member}',path='${match.path}'`;
       let resolveSignal: (body: DbusValue[]) => void = () => {};
-      const arrived = new Promise<DbusValue[]>((resolve) => {
+      let rejectSignal: (error: Error) => void = () => {};
+      const arrived = new Promise<DbusValue[]>((resolve, reject) => {
         resolveSignal = resolve;
+        rejectSignal = reject;
       });
-      const waiter = { matches: (message: Message) => message.path === match.path && message.interface === match.interface && message.member === match.member, resolve: resolveSignal };
+      arrived.catch(() => {});
+      const waiter = { matches: (message: Message) => message.path === match.path && message.interface === match.interface && message.member === match.member, resolve: resolveSignal, reject: rejectSignal };
       signalWaiters.add(waiter);
       await call({ destination: BUS, path: "/org/freedesktop/DBus", interface: BUS, member: "AddMatch", signature: "s", body: [rule] });
       try {
@@ -191,10 +202,16 @@ export async function connectToBus(path: string, deadlineMs: number): Promise<Db
           const onAbort = () => reject(new DbusError("org.freedesktop.DBus.Error.Timeout", "no answer in time"));
           if (signal.aborted) return onAbort();
           signal.addEventListener("abort", onAbort, { once: true });
-          arrived.then((body) => {
-            signal.removeEventListener("abort", onAbort);
-            resolve(body);
-          });
+          arrived.then(
+            (body) => {
+              signal.removeEventListener("abort", onAbort);
+              resolve(body);
+            },
+            (error: Error) => {
+              signal.removeEventListener("abort", onAbort);
+              reject(error);
+            },
+          );
         });
       } finally {
         signalWaiters.delete(waiter);

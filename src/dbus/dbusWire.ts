@@ -38,28 +38,47 @@ export function variant(signature: string, value: DbusValue): Variant {
   return { signature, value };
 }
 
-/** The complete types of a signature: "a{sv}ao" → ["a{sv}", "ao"]. Throws on a malformed one. */
+/** The specification's limits: a signature of 255 bytes, 32 arrays and 32 structs deep, 64 containers in all. */
+const MAX_SIGNATURE = 255;
+const MAX_DEPTH = 32;
+const MAX_NESTING = 64;
+const BASIC = "ybnqiuxtdsogh";
+
+/**
+ * The complete types of a signature: "a{sv}ao" → ["a{sv}", "ao"]. Throws on one the specification does not
+ * allow (empty structs, dict entries outside an array or without a basic key, nesting past its limits).
+ */
 export function splitSignature(signature: string): string[] {
+  if (signature.length > MAX_SIGNATURE) throw new Error("D-Bus signature longer than 255 bytes");
   const types: string[] = [];
   let at = 0;
   while (at < signature.length) {
-    const end = completeTypeEnd(signature, at);
+    const end = completeTypeEnd(signature, at, 0, 0, false);
     types.push(signature.slice(at, end));
     at = end;
   }
   return types;
 }
 
-function completeTypeEnd(signature: string, at: number): number {
+function completeTypeEnd(signature: string, at: number, arrays: number, structs: number, inArray: boolean): number {
   const code = signature[at];
   if (code === undefined) throw new Error(`D-Bus signature "${signature}" ends inside a type`);
-  if ("ybnqiuxtdsogvh".includes(code)) return at + 1;
-  if (code === "a") return completeTypeEnd(signature, at + 1);
-  const close = code === "(" ? ")" : code === "{" ? "}" : undefined;
-  if (close === undefined) throw new Error(`D-Bus signature "${signature}" has an unknown type code ${JSON.stringify(code)}`);
-  let next = at + 1;
-  while (signature[next] !== close) next = completeTypeEnd(signature, next);
-  return next + 1;
+  if (BASIC.includes(code) || code === "v") return at + 1;
+  if ((code === "a" && arrays >= MAX_DEPTH) || (code !== "a" && structs >= MAX_DEPTH)) throw new Error(`D-Bus signature "${signature}" nests too deep`);
+  if (code === "a") return completeTypeEnd(signature, at + 1, arrays + 1, structs, true);
+  if (code === "(") {
+    let next = at + 1;
+    if (signature[next] === ")") throw new Error(`D-Bus signature "${signature}" has an empty struct`);
+    while (signature[next] !== ")") next = completeTypeEnd(signature, next, arrays, structs + 1, false);
+    return next + 1;
+  }
+  if (code === "{") {
+    if (!inArray || !BASIC.includes(signature[at + 1] ?? "")) throw new Error(`D-Bus signature "${signature}" has a dict entry outside an array or without a basic key`);
+    const end = completeTypeEnd(signature, at + 2, arrays, structs + 1, false);
+    if (signature[end] !== "}") throw new Error(`D-Bus signature "${signature}" has a dict entry of other than two types`);
+    return end + 1;
+  }
+  throw new Error(`D-Bus signature "${signature}" has an unknown type code ${JSON.stringify(code)}`);
 }
 
 function alignmentOf(type: string): number {
@@ -204,6 +223,8 @@ class Writer {
 
 class Reader {
   private at: number;
+  /** Variants within variants: each may start a new signature, so the nesting is counted here. */
+  private depth = 0;
   private readonly view: DataView;
 
   constructor(
@@ -289,7 +310,12 @@ class Reader {
         const signature = this.read("g") as string;
         const types = splitSignature(signature);
         if (types.length !== 1) throw new Error(`D-Bus variant with signature "${signature}"`);
-        return variant(signature, this.read(signature));
+        if (++this.depth > MAX_NESTING) throw new Error("D-Bus variants nest too deep");
+        try {
+          return variant(signature, this.read(signature));
+        } finally {
+          this.depth -= 1;
+        }
       }
       case "a": {
         const element = type.slice(1);
@@ -304,7 +330,11 @@ class Reader {
           return bytes;
         }
         const items: DbusValue[] = [];
-        while (this.at < end) items.push(this.read(element));
+        while (this.at < end) {
+          const before = this.at;
+          items.push(this.read(element));
+          if (this.at === before) throw new Error("D-Bus array element of no size");
+        }
         if (this.at !== end) throw new Error("D-Bus array's elements overrun its length");
         return items;
       }

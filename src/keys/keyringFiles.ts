@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { joinPath } from "../files/joinPath.ts";
 import { UserError } from "../userError.ts";
 import { keyOfKeyringItem, type RecordReading } from "./awsVaultRecord.ts";
@@ -33,10 +33,21 @@ export function keyringFiles(folder: string, passphrase: () => Promise<string>, 
     },
     async read(key) {
       const path = pathOf(key);
-      if (!existsSync(path)) return undefined;
+      // The library writes regular files only: "..", a folder or a link is no key of it.
+      if (key === "." || key === ".." || lstatSync(path, { throwIfNoEntry: false })?.isFile() !== true) return undefined;
+      let token: string;
+      try {
+        token = readFileSync(path, "utf8");
+      } catch (error) {
+        throw new UserError(`${name}: ${path} cannot be read (${(error as { code?: string }).code ?? String(error)})`);
+      }
       known ??= await passphrase();
-      const payload = await openCompactJwe(readFileSync(path, "utf8"), known).catch((error: unknown) => {
-        if (error instanceof WrongPassphrase) throw new UserError(`${name}: the passphrase given does not open ${path}: type the one that opens it, or set ${passphraseFrom} to it`);
+      const payload = await openCompactJwe(token, known).catch((error: unknown) => {
+        if (error instanceof WrongPassphrase) {
+          // Asked again for the next key: a mistyped passphrase is not kept.
+          known = undefined;
+          throw new UserError(`${name}: the passphrase given does not open ${path} (or its key part is damaged): type the one that opens it, or set ${passphraseFrom} to it`);
+        }
         throw new UserError(`${name}: ${path} is not a file this tool can read (${error instanceof Error ? error.message : String(error)})`);
       });
       return keyOfKeyringItem(payload);

@@ -47,11 +47,12 @@ export async function openOtherToolKeys(tool: OtherTool, place: OtherToolPlace):
     throw new UserError(`${tool} has no keys here: the Secret Service has no collection "${settings.collection}"${tool === "aws-vault" ? " (AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME names another)" : ""}; if ${tool} keeps them elsewhere, set ${tool === "aws-vault" ? "AWS_VAULT_BACKEND" : "Backend in its config's [Keyring]"} as it is set for ${tool}`);
   }
   let listed: CollectionItem[] | undefined;
+  // Only what the keyring library writes (label and profile attribute alike): nothing else in a shared collection is read.
   const items = async () => {
-    listed ??= await collection.items();
+    listed ??= (await collection.items()).filter((item) => item.attributes.get("profile") === item.label && !item.attributes.has("application"));
     return listed;
   };
-  const itemOf = async (profile: string) => (await items()).find((item) => item.label === profile) ?? (await items()).find((item) => item.attributes.get("profile") === profile);
+  const itemOf = async (profile: string) => (await items()).find((item) => item.label === profile);
   return {
     tool,
     name,
@@ -78,7 +79,8 @@ function fileBackend(tool: OtherTool, settings: KeyringSettings, place: OtherToo
   const folder = settings.fileFolder;
   const name = `${tool} (its file backend, ${folder})`;
   if (!existsSync(folder)) throw new UserError(`${tool} has no keys here: its file backend's folder ${folder} does not exist${tool === "aws-vault" ? " (AWS_VAULT_FILE_DIR names another)" : ""}`);
-  const given = place.env[settings.passphraseVariable];
+  // granted reads its variable whether set or not (an empty passphrase); aws-vault asks when it is not set.
+  const given = place.env[settings.passphraseVariable] ?? (tool === "granted" ? "" : undefined);
   const files = keyringFiles(folder, async () => given ?? (await place.ask(`Passphrase of ${tool}'s keys in ${folder} (not shown): `, `${name} asks for its passphrase, and nothing can ask here: set ${settings.passphraseVariable}`)), name, settings.passphraseVariable);
   return {
     tool,
@@ -176,7 +178,7 @@ export function keyringTable(toml: string): Map<string, string> {
   for (const raw of toml.split(/\r?\n/)) {
     const line = raw.trim();
     if (line.startsWith("[")) {
-      inTable = /^\[\s*Keyring\s*\]$/.test(line);
+      inTable = /^\[\s*Keyring\s*\]\s*(?:#.*)?$/.test(line);
       continue;
     }
     const match = inTable ? /^([A-Za-z]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*(?:#.*)?$/.exec(line) : null;

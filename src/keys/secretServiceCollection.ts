@@ -1,5 +1,6 @@
-import { connectToBus, type DbusConnection, DbusError, sessionBusPath } from "../dbus/dbusConnection.ts";
+import { connectToBus, type DbusConnection, DbusError, type MethodCall, sessionBusPath } from "../dbus/dbusConnection.ts";
 import { type DbusValue, dictionary, unwrap, variant } from "../dbus/dbusWire.ts";
+import { printableLine } from "../output/printableText.ts";
 import { UserError } from "../userError.ts";
 
 const SECRETS = "org.freedesktop.secrets";
@@ -8,6 +9,7 @@ const PROPERTIES = "org.freedesktop.DBus.Properties";
 /** An unlock dialog may be on the screen: the person gets time to answer it, not forever. */
 const PROMPT_DEADLINE_MS = 60_000;
 const CALL_DEADLINE_MS = 10_000;
+const UNLOCK_DIALOG = "the unlock dialog";
 
 /** An item of another program's collection, as the Secret Service shows it without unlocking. */
 export interface CollectionItem {
@@ -62,12 +64,13 @@ export async function openSecretServiceCollection(label: string, env: Record<str
         return items;
       },
       async secretOf(item) {
-        const [secret] = await call(bus, { path: item.path, interface: "org.freedesktop.Secret.Item", member: "GetSecret", signature: "o", body: [session as string] }, name, `read the item "${item.label}"`);
+        // KeePassXC may hold the answer while it asks the person to allow the access.
+        const [secret] = await call(bus, { path: item.path, interface: "org.freedesktop.Secret.Item", member: "GetSecret", signature: "o", body: [session as string], timeoutMs: PROMPT_DEADLINE_MS }, name, `read the item ${JSON.stringify(printableLine(item.label))}`);
         return (secret as DbusValue[])[2] as Uint8Array;
       },
       async remove(item) {
-        const [prompt] = await call(bus, { path: item.path, interface: "org.freedesktop.Secret.Item", member: "Delete" }, name, `delete the item "${item.label}"`);
-        if (prompt !== "/") await runPrompt(bus, String(prompt), name, "the deletion");
+        const [prompt] = await call(bus, { path: item.path, interface: "org.freedesktop.Secret.Item", member: "Delete", timeoutMs: PROMPT_DEADLINE_MS }, name, `delete the item ${JSON.stringify(printableLine(item.label))}`);
+        if (prompt !== "/") await runPrompt(bus, String(prompt), name, "the confirmation of the deletion");
       },
       close() {
         bus.close();
@@ -79,15 +82,13 @@ export async function openSecretServiceCollection(label: string, env: Record<str
   }
 }
 
+/**
+ * As the keyring library finds it: by path alone (GNOME Keyring names a collection's path after its label,
+ * escaping other characters as _XX: granted_2daws…), so that no other collection's secrets are ever read.
+ */
 async function findCollection(bus: DbusConnection, label: string, name: string): Promise<string | undefined> {
   const paths = unwrap(await property(bus, SERVICE_PATH, "org.freedesktop.Secret.Service", "Collections", name)) as string[];
-  // GNOME Keyring names a collection's path after its label, escaping other characters as _XX (granted_2daws…).
-  const byPath = paths.find((path) => decodePathLabel(path.slice(path.lastIndexOf("/") + 1)) === label);
-  if (byPath !== undefined) return byPath;
-  for (const path of paths) {
-    if (unwrap(await property(bus, path, "org.freedesktop.Secret.Collection", "Label", name)) === label) return path;
-  }
-  return undefined;
+  return paths.find((path) => decodePathLabel(path.slice(path.lastIndexOf("/") + 1)) === label);
 }
 
 /** A path element as GNOME Keyring escapes a label: `_2d` for `-`. */
@@ -97,23 +98,31 @@ export function decodePathLabel(element: string): string {
 
 async function unlock(bus: DbusConnection, collection: string, name: string): Promise<void> {
   const [, prompt] = await call(bus, { path: SERVICE_PATH, interface: "org.freedesktop.Secret.Service", member: "Unlock", signature: "ao", body: [[collection]] }, name, "unlock it");
-  if (prompt !== "/") await runPrompt(bus, String(prompt), name, "the unlock dialog");
+  if (prompt !== "/") await runPrompt(bus, String(prompt), name, UNLOCK_DIALOG);
 }
 
 /** Shows the Secret Service's own dialog and waits for the person's answer (PROMPT_DEADLINE_MS at most). */
 async function runPrompt(bus: DbusConnection, prompt: string, name: string, what: string): Promise<void> {
   const deadline = AbortSignal.timeout(PROMPT_DEADLINE_MS);
+  const unlocking = what === UNLOCK_DIALOG;
   // Subscribed (AddMatch is sent at once) before the dialog is asked for, so its answer cannot slip past.
-  const completed = bus.nextSignal({ path: prompt, interface: "org.freedesktop.Secret.Prompt", member: "Completed" }, deadline);
+  const completed = bus.nextSignal({ sender: SECRETS, path: prompt, interface: "org.freedesktop.Secret.Prompt", member: "Completed" }, deadline);
+  completed.catch(() => {});
   try {
     await call(bus, { path: prompt, interface: "org.freedesktop.Secret.Prompt", member: "Prompt", signature: "s", body: [""] }, name, `show ${what}`);
     const [dismissed] = await completed;
-    if (dismissed === true) throw new UserError(`${name} is locked, and ${what} was dismissed or could not be shown here: unlock the keyring (log in to the desktop, or open Passwords and Keys), then run again`);
+    if (dismissed !== true) return;
   } catch (error) {
-    completed.catch(() => {});
-    if (error instanceof UserError) throw error;
-    throw new UserError(`${name} is locked and ${what} got no answer within ${PROMPT_DEADLINE_MS / 1000} s: unlock the keyring, then run again`);
+    if (!deadline.aborted) throw error instanceof UserError ? error : explain(error, name, `show ${what}`);
+    // Not left on the screen for nobody.
+    await call(bus, { path: prompt, interface: "org.freedesktop.Secret.Prompt", member: "Dismiss" }, name, `close ${what}`).catch(() => {});
+    throw new UserError(`${name}: ${what} got no answer within ${PROMPT_DEADLINE_MS / 1000} s: ${unlocking ? "unlock the keyring first" : "answer it"}, then run again`);
   }
+  throw new UserError(
+    unlocking
+      ? `${name} is locked, and ${what} was dismissed or could not be shown here: unlock the keyring (log in to the desktop, or open Passwords and Keys), then run again`
+      : `${name}: ${what} was dismissed or could not be shown here: nothing was removed there`,
+  );
 }
 
 async function property(bus: DbusConnection, path: string, iface: string, member: string, name: string): Promise<DbusValue> {
@@ -121,7 +130,7 @@ async function property(bus: DbusConnection, path: string, iface: string, member
   return value as DbusValue;
 }
 
-async function call(bus: DbusConnection, request: { path: string; interface: string; member: string; signature?: string; body?: DbusValue[] }, name: string, what: string): Promise<DbusValue[]> {
+async function call(bus: DbusConnection, request: Omit<MethodCall, "destination">, name: string, what: string): Promise<DbusValue[]> {
   try {
     return await bus.call({ destination: SECRETS, ...request });
   } catch (error) {

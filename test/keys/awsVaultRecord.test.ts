@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { isSessionEntry, keyOfCredentials, keyOfKeyringItem } from "../../src/keys/awsVaultRecord.ts";
+import { grantedProcessFor } from "../../src/commands/keysCommand.ts";
 import { keyringTable } from "../../src/keys/otherToolKeys.ts";
 import { decodePathLabel } from "../../src/keys/secretServiceCollection.ts";
 import { awsCredentialsJson, keyringItemJson } from "../support/otherToolKeyring.ts";
@@ -54,4 +55,14 @@ describe("keyringTable: granted's [Keyring] settings", () => {
 test("decodePathLabel reads GNOME Keyring's escaped collection paths", () => {
   expect(decodePathLabel("granted_2daws_2diam_2dcredentials")).toBe("granted-aws-iam-credentials");
   expect(decodePathLabel("awsvault")).toBe("awsvault");
+});
+
+test("grantedProcessFor: the profile granted's own credential_process line hands a key to", () => {
+  expect(grantedProcessFor("granted credential-process --profile=dev")).toBe("dev");
+  expect(grantedProcessFor("/usr/local/bin/granted credential-process --profile dev")).toBe("dev");
+  expect(grantedProcessFor('"C:\\Program Files\\granted\\granted.exe" credential-process --profile=dev')).toBe("dev");
+  expect(grantedProcessFor("granted credential-process --profile=dev --auto-login")).toBeUndefined();
+  expect(grantedProcessFor("vegas-credentials assume --profile=dev")).toBeUndefined();
+  expect(grantedProcessFor("notgranted credential-process --profile=dev")).toBeUndefined();
+  expect(grantedProcessFor("granted sso login")).toBeUndefined();
 });

@@ -41,6 +41,8 @@ describe("keyringFiles and openCompactJwe", () => {
     expect(files.keys()).toEqual(["team/dev"]);
     expect(await files.read("team/dev")).toEqual({ key: { accessKeyId: KEY.id, secretAccessKey: KEY.secret } });
     expect(await files.read("other")).toBeUndefined();
+    // Names that are no file of the library's: never a folder read as a key.
+    for (const name of [".", "..", ""]) expect(await files.read(name)).toBeUndefined();
     expect(await files.read("team/dev")).toEqual({ key: { accessKeyId: KEY.id, secretAccessKey: KEY.secret } });
     expect(asked).toBe(1);
   });
@@ -50,7 +52,7 @@ describe("keyringFiles and openCompactJwe", () => {
     const token = readFileSync(path, "utf8");
     await expect(openCompactJwe(token, "wrong")).rejects.toThrow();
     const wrong = keyringFiles(folder ?? "", async () => "wrong", "aws-vault (its file backend)", "AWS_VAULT_FILE_PASSPHRASE");
-    await expect(wrong.read("frank")).rejects.toThrow(`aws-vault (its file backend): the passphrase given does not open ${path}: type the one that opens it, or set AWS_VAULT_FILE_PASSPHRASE to it`);
+    await expect(wrong.read("frank")).rejects.toThrow(`aws-vault (its file backend): the passphrase given does not open ${path} (or its key part is damaged): type the one that opens it, or set AWS_VAULT_FILE_PASSPHRASE to it`);
 
     const parts = token.split(".");
     const tag = Buffer.from(parts[4] ?? "", "base64url");

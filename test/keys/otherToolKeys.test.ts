@@ -161,6 +161,20 @@ describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys i
     expect(ourSecrets()).not.toContain(GONE.secret);
   }, 60_000);
 
+  test("items the keyring library did not write are never read, even in a shared collection", async () => {
+    newSandbox();
+    await keyring.setItem("awsvault", "frank", keyringItemJson("frank", awsCredentialsJson(SOURCE_KEY)));
+    await keyring.setOtherItem("awsvault", "Wi-Fi home", [["ssid", "home"]], "the wifi password");
+    // Ours, with the same profile attribute: not aws-vault's.
+    await keyring.setOtherItem("awsvault", "dean", [["application", "vegas-credentials"], ["profile", "dean"]], "{}");
+    const result = await run("keys", "import", "--from", "aws-vault", "--all");
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('for profile "frank" in the Secret Service');
+    expect(result.stdout).not.toContain("Wi-Fi");
+    expect(result.stdout).not.toContain("dean");
+  }, 60_000);
+
   test("--all goes on past a key that fails: the others are imported, the failure is one line, exit 1", async () => {
     newSandbox();
     await keyring.setItem("awsvault", "frank", keyringItemJson("frank", awsCredentialsJson(SOURCE_KEY)));
@@ -231,7 +245,7 @@ describe.skipIf(!SecretService.available() && process.env.CI !== "true")("keys i
     for (const result of [missing, fileBackend, wrongTool, both, locked]) expect(result.stdout).toBe("");
     expect(readFileSync(join(sandbox.home, ".aws", "config"), "utf8")).toBe(config);
     expect(ourSecrets()).toBe("");
-  }, 60_000);
+  }, 90_000);
 
   test("no session bus: one line", async () => {
     newSandbox();
@@ -284,7 +298,7 @@ describe("keys import --from aws-vault | granted, from their file backend", () =
     const wrong = await sandbox.run([BINARY, "keys", "import", "--from", "aws-vault", "-p", "frank", "--store", "file"], { ...env, AWS_VAULT_FILE_PASSPHRASE: "not it" });
     expect(wrong.exitCode).toBe(1);
     expect(wrong.stdout).toBe("");
-    expect(wrong.stderr).toBe(`vegas-credentials: aws-vault (its file backend, ${folder}): the passphrase given does not open ${join(folder, "frank")}: type the one that opens it, or set AWS_VAULT_FILE_PASSPHRASE to it\n`);
+    expect(wrong.stderr).toBe(`vegas-credentials: aws-vault (its file backend, ${folder}): the passphrase given does not open ${join(folder, "frank")} (or its key part is damaged): type the one that opens it, or set AWS_VAULT_FILE_PASSPHRASE to it\n`);
 
     const noTerminal = await sandbox.run([BINARY, "keys", "import", "--from", "aws-vault", "-p", "frank", "--store", "file"], env);
     expect(noTerminal.exitCode).toBe(1);
@@ -302,6 +316,20 @@ describe("keys import --from aws-vault | granted, from their file backend", () =
     expect(typed.screen).not.toContain(PASSPHRASE);
     // Without --remove-source aws-vault keeps its files.
     expect(readdirSync(folder).sort()).toEqual(["dean", "frank"]);
+  }, 60_000);
+
+  test("granted's file backend with no CF_KEYRING_FILE_PASSWORD is opened with an empty passphrase, as granted opens it; names from outside reach stdout without escapes", async () => {
+    sandbox = sandboxWithout("[profile dev]\nregion = us-west-1\n");
+    const folder = join(sandbox.home, "granted \u001b[31mkeys");
+    mkdirSync(join(sandbox.home, ".granted"));
+    writeFileSync(join(sandbox.home, ".granted", "config"), `[Keyring] # moved to files\n  Backend = "file"\n  FileDir = "${folder.replace("\u001b", "\\u001b")}"\n`);
+    plantFile(folder, "dev", keyringItemJson("dev", awsCredentialsJson(DEAN)), "");
+    const result = await sandbox.run([BINARY, "keys", "import", "--from", "granted", "--all", "--store", "file"], { VEGAS_CREDENTIALS_KEYS_PASSPHRASE: "our own passphrase" });
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('for profile "dev" in the keys file');
+    expect(result.stdout).toContain("granted keys");
+    expect(result.stdout).not.toContain("\u001b");
   }, 60_000);
 
   test("granted with Backend = \"file\" in its config: its secure-storage folder and CF_KEYRING_FILE_PASSWORD", async () => {

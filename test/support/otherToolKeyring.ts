@@ -70,6 +70,26 @@ export class OtherToolKeyring {
     });
   }
 
+  /** An item another program made in the same collection (a Wi-Fi password, a browser's): not the library's layout. */
+  async setOtherItem(collectionLabel: string, label: string, attributes: [string, string][], secret: string): Promise<void> {
+    const collection = await this.collection(collectionLabel);
+    await this.bus.call({
+      destination: SECRETS,
+      path: collection,
+      interface: "org.freedesktop.Secret.Collection",
+      member: "CreateItem",
+      signature: "a{sv}(oayays)b",
+      body: [
+        [
+          ["org.freedesktop.Secret.Item.Label", variant("s", label)],
+          ["org.freedesktop.Secret.Item.Attributes", variant("a{ss}", attributes)],
+        ],
+        [this.session, new Uint8Array(), new TextEncoder().encode(secret), "text/plain"],
+        true,
+      ],
+    });
+  }
+
   /** The labels of the collection's items (what aws-vault list shows as its credentials). */
   async labels(collectionLabel: string): Promise<string[]> {
     const collection = await this.findCollection(collectionLabel);
