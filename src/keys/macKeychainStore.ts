@@ -17,20 +17,12 @@ const ITEM_NOT_FOUND = 44;
  * (hex-encoded, so nothing in it is parsed), never in argv where `ps` shows it.
  */
 export function macKeychainStore(): KeyStore {
-  const run = async (args: string[], stdin?: string) => {
-    const signal = AbortSignal.timeout(DEADLINE_MS);
-    const result = await runProgram({ argv: [SECURITY, ...args], stdin, signal });
-    if (result.exitCode === undefined && signal.aborted) throw new UserError(`${NAME} did not answer within ${DEADLINE_MS / 1000} s (a dialog asking to allow access left open?): answer it, then run again`);
-    if (result.exitCode === undefined) throw new UserError(`${NAME} cannot be used: ${SECURITY} did not run (${printableLine(result.stderr.trim())})`);
-    return result;
-  };
+  const run = securityRunner(NAME);
   const readRecord = async (profile: string): Promise<string | undefined> => {
     const result = await run(["find-generic-password", "-s", KEY_SERVICE, "-a", account(profile), "-w"]);
     if (result.exitCode === ITEM_NOT_FOUND) return undefined;
     if (result.exitCode !== 0) throw failure(result.stderr, "read the key");
-    const text = result.stdout.replace(/\n$/, "");
-    // Data that is not plain text comes back as hex.
-    return /^[0-9a-f]+$/i.test(text) && text.length % 2 === 0 ? Buffer.from(text, "hex").toString("utf8") : text;
+    return passwordText(result.stdout);
   };
   return {
     name: NAME,
@@ -64,6 +56,48 @@ export function macKeychainStore(): KeyStore {
   };
 }
 
+function securityRunner(name: string) {
+  return async (args: string[], stdin?: string) => {
+    const signal = AbortSignal.timeout(DEADLINE_MS);
+    const result = await runProgram({ argv: [SECURITY, ...args], stdin, signal });
+    if (result.exitCode === undefined && signal.aborted) throw new UserError(`${name} did not answer within ${DEADLINE_MS / 1000} s (a dialog asking to allow access left open?): answer it, then run again`);
+    if (result.exitCode === undefined) throw new UserError(`${name} cannot be used: ${SECURITY} did not run (${printableLine(result.stderr.trim())})`);
+    return result;
+  };
+}
+
+/** What `find-generic-password -w` prints: the data as text, or as hex when it is not plain text. */
+function passwordText(stdout: string): string {
+  const text = stdout.replace(/\n$/, "");
+  return /^[0-9a-f]+$/i.test(text) && text.length % 2 === 0 ? Buffer.from(text, "hex").toString("utf8") : text;
+}
+
+/**
+ * Another program's generic passwords of `service` in `keychain` (aws-vault's aws-vault.keychain, granted's
+ * login.keychain, as the keyring library keeps them: account the key, data the credentials JSON).
+ */
+export function keychainGenericPasswords(service: string, keychain: string): { accounts(): Promise<string[]>; read(account: string): Promise<Uint8Array | undefined>; remove(account: string): Promise<void> } {
+  const name = `the macOS Keychain ${keychain}`;
+  const run = securityRunner(name);
+  return {
+    async accounts() {
+      const dump = await run(["dump-keychain", keychain]);
+      if (dump.exitCode !== 0) throw failure(dump.stderr, "list its items", name);
+      return accountsOfService(dump.stdout, service);
+    },
+    async read(account) {
+      const result = await run(["find-generic-password", "-s", service, "-a", account, "-w", keychain]);
+      if (result.exitCode === ITEM_NOT_FOUND) return undefined;
+      if (result.exitCode !== 0) throw failure(result.stderr, "read the key", name);
+      return new TextEncoder().encode(passwordText(result.stdout));
+    },
+    async remove(account) {
+      const result = await run(["delete-generic-password", "-s", service, "-a", account, keychain]);
+      if (result.exitCode !== 0 && result.exitCode !== ITEM_NOT_FOUND) throw failure(result.stderr, "remove the key", name);
+    },
+  };
+}
+
 /**
  * A profile name as an account, checked: security -i reads its command line with quotes of its own, and
  * dump-keychain shows names beyond printable ASCII only in hex (they could not be listed).
@@ -76,19 +110,19 @@ function account(profile: string): string {
 }
 
 /** The accounts of our service in `security dump-keychain`'s listing (attributes only; no secret is printed). */
-export function accountsOfService(dump: string): string[] {
+export function accountsOfService(dump: string, wanted: string = KEY_SERVICE): string[] {
   const accounts: string[] = [];
   for (const item of dump.split(/^keychain: /m)) {
     const service = /"svce"<blob>="([^"]*)"/.exec(item)?.[1];
     const name = /"acct"<blob>="([^"]*)"/.exec(item)?.[1];
-    if (service === KEY_SERVICE && name !== undefined) accounts.push(name);
+    if (service === wanted && name !== undefined) accounts.push(name);
   }
   return accounts;
 }
 
-function failure(stderr: string, what: string): UserError {
+function failure(stderr: string, what: string, name = NAME): UserError {
   const said = stderr.trim();
-  if (/interaction is not allowed|locked/i.test(said)) return new UserError(`${NAME} is locked and cannot ask to be unlocked here (an SSH session?): unlock it with security unlock-keychain, then run again`);
-  if (/denied|canceled|cancelled/i.test(said)) return new UserError(`${NAME}: access was refused (the dialog was denied or cancelled): allow vegas-credentials when it asks`);
-  return new UserError(`${NAME}: security could not ${what}: ${printableLine(said.split("\n")[0] ?? "") || "it failed without saying why"}`);
+  if (/interaction is not allowed|locked/i.test(said)) return new UserError(`${name} is locked and cannot ask to be unlocked here (an SSH session?): unlock it with security unlock-keychain, then run again`);
+  if (/denied|canceled|cancelled/i.test(said)) return new UserError(`${name}: access was refused (the dialog was denied or cancelled): allow vegas-credentials when it asks`);
+  return new UserError(`${name}: security could not ${what}: ${printableLine(said.split("\n")[0] ?? "") || "it failed without saying why"}`);
 }

@@ -40,6 +40,7 @@ export async function openOtherToolKeys(tool: OtherTool, place: OtherToolPlace):
   const backend = settings.backend ?? (platform === "linux" ? "secret-service" : platform === "darwin" ? "keychain" : platform === "win32" ? "wincred" : "file");
   if (backend === "file") return fileBackend(tool, settings, place);
   if (backend === "wincred" && platform === "win32") return credentialManager(tool, settings);
+  if (backend === "keychain" && platform === "darwin") return macKeychain(tool, settings);
   if (backend !== "secret-service") throw notRead(tool, backend);
   const collection = await openSecretServiceCollection(settings.collection, place.env);
   const name = `${tool} (the Secret Service collection "${settings.collection}")`;
@@ -123,6 +124,25 @@ async function credentialManager(tool: OtherTool, settings: KeyringSettings): Pr
   };
 }
 
+/** The keyring library's keychain backend: a generic password per key (service, account the key, data its JSON). */
+async function macKeychain(tool: OtherTool, settings: KeyringSettings): Promise<OtherToolKeys> {
+  const keychain = `${settings.keychain}.keychain`;
+  const store = (await import("./macKeychainStore.ts")).keychainGenericPasswords(settings.service, keychain);
+  return {
+    tool,
+    name: `${tool} (the macOS Keychain ${keychain}, service ${settings.service})`,
+    async profiles() {
+      return keysOnly(await store.accounts());
+    },
+    async read(profile) {
+      const data = await store.read(profile);
+      return data === undefined ? undefined : keyOfCredentials(data);
+    },
+    remove: (profile) => store.remove(profile),
+    close() {},
+  };
+}
+
 /** The names that are long-term keys, sorted, once each. */
 function keysOnly(names: readonly string[]): string[] {
   return [...new Set(names)].filter((name) => name !== "" && !isSessionEntry(name)).sort();
@@ -135,6 +155,8 @@ interface KeyringSettings {
   readonly passphraseVariable: string;
   /** The keyring's ServiceName, which its wincred backend also uses as the prefix of targets. */
   readonly service: string;
+  /** The macOS keychain's name, without .keychain. */
+  readonly keychain: string;
 }
 
 function awsVaultSettings(place: OtherToolPlace): KeyringSettings {
@@ -145,6 +167,7 @@ function awsVaultSettings(place: OtherToolPlace): KeyringSettings {
     fileFolder: expandTilde(env.AWS_VAULT_FILE_DIR || "~/.awsvault/keys/", place.home),
     passphraseVariable: "AWS_VAULT_FILE_PASSPHRASE",
     service: "aws-vault",
+    keychain: env.AWS_VAULT_KEYCHAIN_NAME || "aws-vault",
   };
 }
 
@@ -161,6 +184,7 @@ function grantedSettings(place: OtherToolPlace): KeyringSettings {
     fileFolder: expandTilde(keyring.get("FileDir") ?? joinPath(chosen, "secure-storage-aws-iam-credentials"), place.home),
     passphraseVariable: "CF_KEYRING_FILE_PASSWORD",
     service: "granted-aws-iam-credentials",
+    keychain: keyring.get("KeychainName") ?? "login",
   };
 }
 

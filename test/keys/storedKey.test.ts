@@ -52,4 +52,6 @@ test("security dump-keychain: the accounts of our service only", () => {
     'keychain: "/Users/frank/Library/Keychains/login.keychain-db"\nclass: "genp"\nattributes:\n    "acct"<blob>="work"\n    "svce"<blob>="vegas-credentials"\n',
   ].join("");
   expect(accountsOfService(dump)).toEqual(["default", "work"]);
+  // Another tool's service (aws-vault's keys, for keys import --from aws-vault).
+  expect(accountsOfService(dump, "aws-vault")).toEqual(["frank"]);
 });
