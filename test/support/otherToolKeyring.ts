@@ -51,27 +51,16 @@ export class OtherToolKeyring {
   }
 
   /** As the keyring library's Set does it: CreateItem(label = key, {profile: key}, Item JSON, replace). */
-  async setItem(collectionLabel: string, key: string, itemJson: string): Promise<void> {
-    const collection = await this.collection(collectionLabel);
-    await this.bus.call({
-      destination: SECRETS,
-      path: collection,
-      interface: "org.freedesktop.Secret.Collection",
-      member: "CreateItem",
-      signature: "a{sv}(oayays)b",
-      body: [
-        [
-          ["org.freedesktop.Secret.Item.Label", variant("s", key)],
-          ["org.freedesktop.Secret.Item.Attributes", variant("a{ss}", [["profile", key]])],
-        ],
-        [this.session, new Uint8Array(), new TextEncoder().encode(itemJson), "application/json"],
-        true,
-      ],
-    });
+  setItem(collectionLabel: string, key: string, itemJson: string): Promise<void> {
+    return this.createItem(collectionLabel, key, [["profile", key]], itemJson, "application/json");
   }
 
   /** An item another program made in the same collection (a Wi-Fi password, a browser's): not the library's layout. */
-  async setOtherItem(collectionLabel: string, label: string, attributes: [string, string][], secret: string): Promise<void> {
+  setOtherItem(collectionLabel: string, label: string, attributes: [string, string][], secret: string): Promise<void> {
+    return this.createItem(collectionLabel, label, attributes, secret, "text/plain");
+  }
+
+  private async createItem(collectionLabel: string, label: string, attributes: [string, string][], secret: string, contentType: string): Promise<void> {
     const collection = await this.collection(collectionLabel);
     await this.bus.call({
       destination: SECRETS,
@@ -84,7 +73,7 @@ export class OtherToolKeyring {
           ["org.freedesktop.Secret.Item.Label", variant("s", label)],
           ["org.freedesktop.Secret.Item.Attributes", variant("a{ss}", attributes)],
         ],
-        [this.session, new Uint8Array(), new TextEncoder().encode(secret), "text/plain"],
+        [this.session, new Uint8Array(), new TextEncoder().encode(secret), contentType],
         true,
       ],
     });
